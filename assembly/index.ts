@@ -1,0 +1,18 @@
+// The one explicit list of WASM exports. Kernels are snake_case with a subsystem prefix; every
+// kernel returns a status (abi/status.ts) and writes details to an out record (abi/layout.ts).
+
+// ABI constants (read by src/wasm/abi.ts at load time).
+export * from "./abi/status";
+export * from "./abi/layout";
+
+// Memory.
+export { mem_alloc, mem_free, mem_size } from "./mem/heap";
+
+// Mesh I/O bodies.
+export { stl_decode_binary, stl_weld_binary, stl_encode_binary } from "./io/stl";
+export { ply_decode_binary, ply_encode_binary } from "./io/ply";
+
+// Mesh analysis.
+export { mesh_check } from "./meshing/check";
+export { mesh_weld } from "./meshing/weld";
+export { mesh_topology, mesh_topology_scratch_bytes } from "./meshing/topology";

@@ -1,0 +1,48 @@
+// Validation of an indexed mesh: what readers report as warnings, and index range errors.
+import { STATUS_OK, REASON_INDEX_OUT_OF_RANGE } from "../abi/status";
+import { CHECK_OUT_NONFINITE_VERTICES, CHECK_OUT_DEGENERATE_TRIANGLES, CHECK_OUT_UNREFERENCED_VERTICES } from "../abi/layout";
+import { fail } from "../abi/out";
+
+/** True when the triangle (a, b, c) has zero area (exactly collinear or coincident corners). */
+@inline function isDegenerate(positions: usize, a: u32, b: u32, c: u32): bool {
+  if (a == b || b == c || a == c) return true;
+  let pa = positions + <usize>a * 12, pb = positions + <usize>b * 12, pc = positions + <usize>c * 12;
+  let ax = load<f32>(pa), ay = load<f32>(pa, 4), az = load<f32>(pa, 8);
+  let ux = <f64>(load<f32>(pb) - ax), uy = <f64>(load<f32>(pb, 4) - ay), uz = <f64>(load<f32>(pb, 8) - az);
+  let vx = <f64>(load<f32>(pc) - ax), vy = <f64>(load<f32>(pc, 4) - ay), vz = <f64>(load<f32>(pc, 8) - az);
+  let nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
+  return nx == 0 && ny == 0 && nz == 0;
+}
+
+/**
+ * Counts non-finite vertices, degenerate triangles and unreferenced vertices; `scratch` holds
+ * vertexCount bytes. Indices >= vertexCount: REASON_INDEX_OUT_OF_RANGE with OUT_ERROR_OFFSET =
+ * the position in the index array.
+ * out: CHECK_OUT_NONFINITE_VERTICES, CHECK_OUT_DEGENERATE_TRIANGLES, CHECK_OUT_UNREFERENCED_VERTICES.
+ */
+export function mesh_check(positions: usize, vertexCount: u32, indices: usize, triangles: u32, scratch: usize, out: usize): i32 {
+  memory.fill(scratch, 0, vertexCount);
+  let degenerate: u32 = 0;
+  for (let t: u32 = 0; t < triangles; t++) {
+    let ip = indices + <usize>t * 12;
+    let a = load<u32>(ip), b = load<u32>(ip, 4), c = load<u32>(ip, 8);
+    if (a >= vertexCount || b >= vertexCount || c >= vertexCount) {
+      let k: u32 = a >= vertexCount ? 0 : b >= vertexCount ? 1 : 2;
+      return fail(out, REASON_INDEX_OUT_OF_RANGE, <f64>(t * 3 + k), <f64>load<u32>(ip + (<usize>k << 2)), <f64>vertexCount);
+    }
+    store<u8>(scratch + a, 1);
+    store<u8>(scratch + b, 1);
+    store<u8>(scratch + c, 1);
+    if (isDegenerate(positions, a, b, c)) degenerate++;
+  }
+  let nonfinite: u32 = 0, unreferenced: u32 = 0;
+  for (let v: u32 = 0; v < vertexCount; v++) {
+    let p = positions + <usize>v * 12;
+    if (!isFinite(<f64>load<f32>(p) + <f64>load<f32>(p, 4) + <f64>load<f32>(p, 8))) nonfinite++;
+    if (load<u8>(scratch + v) == 0) unreferenced++;
+  }
+  store<u32>(out + CHECK_OUT_NONFINITE_VERTICES, nonfinite);
+  store<u32>(out + CHECK_OUT_DEGENERATE_TRIANGLES, degenerate);
+  store<u32>(out + CHECK_OUT_UNREFERENCED_VERTICES, unreferenced);
+  return STATUS_OK;
+}

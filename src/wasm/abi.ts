@@ -1,0 +1,341 @@
+// The ONLY file that touches WASM memory. It instantiates the core, reads the ABI constants the
+// core exports (assembly/abi), owns every view of linear memory (re-created whenever memory has
+// grown), and hands out pointers through scoped arenas so callers never hold a view.
+import { ScanfuseError } from '../errors.js';
+import type { TypedArray } from '../types.js';
+
+/** Names of every ABI constant TypeScript relies on; tests/kernels/abi.test.ts checks both sides. */
+export const ABI_CONSTANT_NAMES = [
+  'ABI_VERSION',
+  'STATUS_OK', 'STATUS_INVALID_ARGUMENT', 'STATUS_MALFORMED_INPUT', 'STATUS_CAPACITY_EXCEEDED',
+  'REASON_NONE', 'REASON_TRUNCATED', 'REASON_INDEX_OUT_OF_RANGE', 'REASON_BAD_LIST_COUNT', 'REASON_BAD_TYPE',
+  'OUT_RECORD_BYTES', 'OUT_ERROR_REASON', 'OUT_ERROR_OFFSET', 'OUT_ERROR_ACTUAL', 'OUT_ERROR_EXPECTED',
+  'WELD_OUT_VERTEX_COUNT',
+  'PLY_OUT_END', 'PLY_OUT_TRIANGLES', 'PLY_OUT_SHORT_FACES', 'PLY_OUT_POLYGONS', 'PLY_OUT_LIST_ITEMS',
+  'CHECK_OUT_NONFINITE_VERTICES', 'CHECK_OUT_DEGENERATE_TRIANGLES', 'CHECK_OUT_UNREFERENCED_VERTICES',
+  'TOPO_OUT_EDGES', 'TOPO_OUT_BOUNDARY_EDGES', 'TOPO_OUT_NONMANIFOLD_EDGES', 'TOPO_OUT_MISORIENTED_EDGES',
+  'TOPO_OUT_COMPONENTS', 'TOPO_OUT_BOUNDARY_LOOPS', 'TOPO_OUT_REFERENCED_VERTICES', 'TOPO_OUT_AREA',
+  'TOPO_OUT_VOLUME', 'TOPO_OUT_MIN_X', 'TOPO_OUT_LARGEST_COMPONENT_TRIANGLES',
+  'PLY_PROP_BYTES', 'PLY_PROP_KIND', 'PLY_PROP_TYPE', 'PLY_PROP_COUNT_TYPE', 'PLY_PROP_ACTION', 'PLY_PROP_DST',
+  'PLY_PROP_DST_TYPE', 'PLY_PROP_DST_STRIDE', 'PLY_PROP_DST_OFFSET',
+  'PLY_KIND_SCALAR', 'PLY_KIND_LIST',
+  'PLY_TYPE_I8', 'PLY_TYPE_U8', 'PLY_TYPE_I16', 'PLY_TYPE_U16', 'PLY_TYPE_I32', 'PLY_TYPE_U32',
+  'PLY_TYPE_F32', 'PLY_TYPE_F64', 'PLY_DST_UNORM8',
+  'PLY_ACTION_SKIP', 'PLY_ACTION_STORE', 'PLY_ACTION_TRIANGULATE', 'PLY_ACTION_LIST_RAW',
+] as const;
+
+export type AbiConstantName = (typeof ABI_CONSTANT_NAMES)[number];
+export type AbiConstants = Readonly<Record<AbiConstantName, number>>;
+
+/** The ABI version this TypeScript was written against. */
+export const EXPECTED_ABI_VERSION = 1;
+
+/** Kernel signatures (pointers and counts are numbers; every kernel returns a status). */
+export interface Kernels {
+  mem_alloc(size: number): number;
+  mem_free(ptr: number): void;
+  mem_size(): number;
+  stl_decode_binary(src: number, triangles: number, positions: number, attributes: number, out: number): number;
+  stl_weld_binary(src: number, triangles: number, indices: number, unique: number, table: number, tableMask: number, out: number): number;
+  stl_encode_binary(positions: number, vertexCount: number, indices: number, triangles: number, attributes: number, dst: number, out: number): number;
+  ply_decode_binary(src: number, srcLength: number, start: number, records: number, props: number, propCount: number,
+    bigEndian: number, vertexCount: number, triangleFace: number, out: number): number;
+  ply_encode_binary(dst: number, records: number, props: number, propCount: number, bigEndian: number, out: number): number;
+  mesh_weld(points: number, count: number, remap: number, unique: number, table: number, tableMask: number, out: number): number;
+  mesh_check(positions: number, vertexCount: number, indices: number, triangles: number, scratch: number, out: number): number;
+  mesh_topology(positions: number, vertexCount: number, indices: number, triangles: number, scratch: number, out: number): number;
+  mesh_topology_scratch_bytes(vertexCount: number, triangles: number): number;
+}
+export type KernelName = Exclude<keyof Kernels, 'mem_alloc' | 'mem_free' | 'mem_size'>;
+
+/** Error details a kernel left in its out record. */
+export interface KernelFailure {
+  status: number;
+  reason: number;
+  offset: number;
+  actual: number;
+  expected: number;
+}
+
+type TypedArrayConstructor<T extends TypedArray> = {
+  new (length: number): T;
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+};
+
+const PAGE_BYTES = 65536;
+/** Spare bytes after every block: SIMD kernels may read or spill up to 16 bytes past the end. */
+const SLACK_BYTES = 16;
+
+export interface WasmOptions {
+  /** Upper bound on linear memory, MiB (default 4096, the WASM32 limit). */
+  maxMemoryMiB?: number;
+}
+
+/** One instantiated core: its memory, kernels and constants. */
+export class Wasm {
+  readonly constants: AbiConstants;
+  readonly #kernels: Kernels;
+  readonly #memory: WebAssembly.Memory;
+  #u8: Uint8Array;
+  #dv: DataView;
+  #failed: ScanfuseError | null = null;
+  #disposed = false;
+
+  private constructor(instance: WebAssembly.Instance, memory: WebAssembly.Memory) {
+    const exports = instance.exports as Record<string, unknown>;
+    this.#memory = memory;
+    this.#kernels = exports as unknown as Kernels;
+    const constants: Record<string, number> = {};
+    for (const name of ABI_CONSTANT_NAMES) {
+      const g = exports[name];
+      if (!(g instanceof WebAssembly.Global)) {
+        throw new ScanfuseError('ENGINE_FAILED', `createEngine: the WASM core does not export the ABI constant ${name}`);
+      }
+      constants[name] = Number(g.value);
+    }
+    if (constants.ABI_VERSION !== EXPECTED_ABI_VERSION) {
+      throw new ScanfuseError('ENGINE_FAILED', 'createEngine: the WASM core and the TypeScript API are from different versions',
+        { expected: EXPECTED_ABI_VERSION, actual: constants.ABI_VERSION });
+    }
+    this.constants = Object.freeze(constants) as AbiConstants;
+    this.#u8 = new Uint8Array(memory.buffer);
+    this.#dv = new DataView(memory.buffer);
+  }
+
+  /** Instantiates a compiled core with its own memory. */
+  static async instantiate(module: WebAssembly.Module, options: WasmOptions = {}): Promise<Wasm> {
+    const maxMiB = options.maxMemoryMiB ?? 4096;
+    if (!(Number.isFinite(maxMiB) && maxMiB >= 2 && maxMiB <= 4096)) {
+      throw new ScanfuseError('INVALID_ARGUMENT', 'createEngine: maxMemoryMiB must be between 2 and 4096', { actual: maxMiB });
+    }
+    const maximum = Math.floor((maxMiB * 1024 * 1024) / PAGE_BYTES);
+    const memory = new WebAssembly.Memory({ initial: Math.min(16, maximum), maximum });
+    let self: Wasm | null = null;
+    const imports = {
+      env: {
+        memory,
+        abort(message: number, file: number, line: number, column: number) {
+          const text = self ? `${self.#readString(message)} at ${self.#readString(file)}:${line}:${column}` : 'abort';
+          throw new Error(`WASM assertion failed: ${text}`);
+        },
+      },
+    };
+    const instance = await WebAssembly.instantiate(module, imports);
+    self = new Wasm(instance, memory);
+    return self;
+  }
+
+  /** Bytes of linear memory now (it only grows). */
+  get memoryBytes(): number {
+    return this.#memory.buffer.byteLength;
+  }
+
+  /** True after a trap: the engine must be re-created. */
+  get failed(): boolean {
+    return this.#failed !== null;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Marks the core unusable (memory is released with the last reference). */
+  dispose(): void {
+    this.#disposed = true;
+  }
+
+  /** Throws if the core was disposed or has trapped. */
+  assertUsable(api: string): void {
+    if (this.#disposed) throw new ScanfuseError('DISPOSED', `${api}: the engine was disposed; create a new one`);
+    if (this.#failed) {
+      throw new ScanfuseError('ENGINE_FAILED', `${api}: the engine failed earlier (${this.#failed.message}); create a new one`);
+    }
+  }
+
+  /**
+   * Runs `body` with a scope whose allocations are all freed afterwards (also on error).
+   * The scope hands out pointers; data goes in and out only through its copy methods.
+   */
+  scope<T>(api: string, body: (s: Scope) => T): T {
+    this.assertUsable(api);
+    const s = new Scope(this, api);
+    try {
+      return body(s);
+    } finally {
+      s.release();
+    }
+  }
+
+  // ---- used by Scope only ----------------------------------------------------------------
+
+  /** @internal */
+  allocRaw(api: string, bytes: number): number {
+    if (!(Number.isSafeInteger(bytes) && bytes >= 0)) {
+      throw new ScanfuseError('INVALID_ARGUMENT', `${api}: cannot allocate ${bytes} bytes`);
+    }
+    const total = bytes + SLACK_BYTES;
+    if (total >= 0x40000000) {
+      throw new ScanfuseError('OUT_OF_MEMORY', `${api}: a single block of ${bytes} bytes exceeds the 1 GiB block limit`,
+        { expected: '< 1 GiB', actual: bytes });
+    }
+    let ptr: number;
+    try {
+      ptr = this.#kernels.mem_alloc(total) >>> 0;
+    } catch (e) {
+      // The allocator traps when memory cannot grow, before it changes any state.
+      throw new ScanfuseError('OUT_OF_MEMORY', `${api}: the engine's memory limit is reached; free meshes or raise maxMemoryMiB`,
+        { actual: bytes, memoryBytes: this.#memory.buffer.byteLength }, { cause: e });
+    }
+    return ptr;
+  }
+
+  /** @internal */
+  freeRaw(ptr: number): void {
+    this.#kernels.mem_free(ptr);
+  }
+
+  /** @internal Current byte view, re-created if memory grew since the last use. */
+  bytes(): Uint8Array {
+    if (this.#u8.buffer !== this.#memory.buffer) {
+      this.#u8 = new Uint8Array(this.#memory.buffer);
+      this.#dv = new DataView(this.#memory.buffer);
+    }
+    return this.#u8;
+  }
+
+  /** @internal */
+  dataView(): DataView {
+    this.bytes();
+    return this.#dv;
+  }
+
+  /** @internal */
+  buffer(): ArrayBuffer {
+    return this.#memory.buffer;
+  }
+
+  /** @internal Calls a kernel; a trap poisons the engine and becomes ENGINE_FAILED. */
+  callRaw<K extends KernelName>(api: string, name: K, args: Parameters<Kernels[K]>): number {
+    try {
+      return (this.#kernels[name] as (...a: number[]) => number)(...(args as number[]));
+    } catch (e) {
+      const error = new ScanfuseError('ENGINE_FAILED', `${api}: the WASM core trapped in ${name}: ${(e as Error)?.message ?? e}`,
+        { kernel: name }, { cause: e });
+      this.#failed = error;
+      throw error;
+    }
+  }
+
+  #readString(ptr: number): string {
+    if (!ptr) return '';
+    const dv = this.dataView();
+    const length = dv.getUint32(ptr - 4, true) >>> 1;
+    let s = '';
+    for (let i = 0; i < length; i++) s += String.fromCharCode(dv.getUint16(ptr + 2 * i, true));
+    return s;
+  }
+}
+
+/** An arena of WASM allocations for one API call; freed by Wasm.scope. */
+export class Scope {
+  readonly #wasm: Wasm;
+  readonly #api: string;
+  readonly #blocks: number[] = [];
+
+  constructor(wasm: Wasm, api: string) {
+    this.#wasm = wasm;
+    this.#api = api;
+  }
+
+  get constants(): AbiConstants {
+    return this.#wasm.constants;
+  }
+
+  /** Allocates `bytes` (uninitialised, 16-byte aligned, 16 spare bytes after the end). */
+  alloc(bytes: number): number {
+    const ptr = this.#wasm.allocRaw(this.#api, bytes);
+    this.#blocks.push(ptr);
+    return ptr;
+  }
+
+  /** Allocates `bytes` filled with zeros. */
+  allocZeroed(bytes: number): number {
+    const ptr = this.alloc(bytes);
+    this.#wasm.bytes().fill(0, ptr, ptr + bytes + SLACK_BYTES);
+    return ptr;
+  }
+
+  /** Allocates a zeroed out record for one kernel call. */
+  out(): number {
+    return this.allocZeroed(this.#wasm.constants.OUT_RECORD_BYTES);
+  }
+
+  /** Copies `data` into new WASM memory and returns its pointer. */
+  input(data: ArrayBufferView): number {
+    const ptr = this.alloc(data.byteLength);
+    this.write(ptr, data);
+    return ptr;
+  }
+
+  /** Copies `data` to `ptr`. */
+  write(ptr: number, data: ArrayBufferView): void {
+    this.#wasm.bytes().set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ptr);
+  }
+
+  /** A new caller-owned copy of `length` elements at `ptr`. */
+  copyOut<T extends TypedArray>(ctor: TypedArrayConstructor<T>, ptr: number, length: number): T {
+    this.#wasm.bytes();
+    const result = new ctor(length);
+    if (length > 0) {
+      const bytes = new Uint8Array(result.buffer, result.byteOffset, length * ctor.BYTES_PER_ELEMENT);
+      bytes.set(this.#wasm.bytes().subarray(ptr, ptr + bytes.byteLength));
+    }
+    return result;
+  }
+
+  /** Copies WASM bytes into a caller-owned array at `offset`. */
+  copyInto(target: Uint8Array, offset: number, ptr: number, byteLength: number): void {
+    target.set(this.#wasm.bytes().subarray(ptr, ptr + byteLength), offset);
+  }
+
+  u32(ptr: number): number {
+    return this.#wasm.dataView().getUint32(ptr, true);
+  }
+
+  i32(ptr: number): number {
+    return this.#wasm.dataView().getInt32(ptr, true);
+  }
+
+  f64(ptr: number): number {
+    return this.#wasm.dataView().getFloat64(ptr, true);
+  }
+
+  setU32(ptr: number, value: number): void {
+    this.#wasm.dataView().setUint32(ptr, value, true);
+  }
+
+  /** Calls a kernel and returns its status. */
+  call<K extends KernelName>(name: K, ...args: Parameters<Kernels[K]>): number {
+    return this.#wasm.callRaw(this.#api, name, args);
+  }
+
+  /** The failure details in a kernel's out record. */
+  failure(status: number, out: number): KernelFailure {
+    const c = this.#wasm.constants;
+    return {
+      status,
+      reason: this.i32(out + c.OUT_ERROR_REASON),
+      offset: this.f64(out + c.OUT_ERROR_OFFSET),
+      actual: this.f64(out + c.OUT_ERROR_ACTUAL),
+      expected: this.f64(out + c.OUT_ERROR_EXPECTED),
+    };
+  }
+
+  /** @internal */
+  release(): void {
+    // After a trap the allocator's state is unknown: leave the blocks (the engine is dead anyway).
+    if (!this.#wasm.failed) for (const ptr of this.#blocks) this.#wasm.freeRaw(ptr);
+    this.#blocks.length = 0;
+  }
+}
