@@ -14,5 +14,5 @@ export { ply_decode_binary, ply_encode_binary } from "./io/ply";
 
 // Mesh analysis.
 export { mesh_check } from "./meshing/check";
-export { mesh_weld } from "./meshing/weld";
+export { mesh_weld, weld_scratch_bytes } from "./meshing/weld";
 export { mesh_topology, mesh_topology_scratch_bytes } from "./meshing/topology";

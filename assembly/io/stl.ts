@@ -35,12 +35,12 @@ export function stl_decode_binary(src: usize, triangles: u32, positions: usize, 
 /**
  * Welds the vertices of `triangles` records at `src` (exact equality). Writes the index buffer
  * (3 u32 per triangle) to `indices` and the unique vertices (3 f32 each) to `unique`, which must
- * hold 3 * triangles vertices. `table` holds tableMask + 1 u32 (a power of two > 3 * triangles).
- * out: WELD_OUT_VERTEX_COUNT.
+ * hold 3 * triangles vertices. `scratch` holds weld_scratch_bytes(maxSlots), maxSlots a power of
+ * two > 3 * triangles. out: WELD_OUT_VERTEX_COUNT.
  */
-export function stl_weld_binary(src: usize, triangles: u32, indices: usize, unique: usize, table: usize, tableMask: u32, out: usize): i32 {
-  if (<u64>tableMask + 1 <= <u64>triangles * 3) return STATUS_INVALID_ARGUMENT;
-  let n = weldGroups(src + 12, triangles, RECORD_BYTES, 3, 12, indices, unique, table, tableMask);
+export function stl_weld_binary(src: usize, triangles: u32, indices: usize, unique: usize, scratch: usize, maxSlots: u32, out: usize): i32 {
+  if (<u64>maxSlots <= <u64>triangles * 3 || popcnt(maxSlots) != 1) return STATUS_INVALID_ARGUMENT;
+  let n = weldGroups(src + 12, triangles, RECORD_BYTES, 3, 12, indices, unique, scratch, maxSlots);
   store<u32>(out + WELD_OUT_VERTEX_COUNT, n);
   return STATUS_OK;
 }

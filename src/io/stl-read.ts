@@ -5,7 +5,7 @@ import type { ColorAttribute, Mesh, MeshWarning, ReadMeshResult } from '../types
 import type { Scope, Wasm } from '../wasm/abi.js';
 import { AsciiLexer } from './ascii-lexer.js';
 import { checkMeshInScope } from './mesh-check.js';
-import { weldTableSlots } from './weld.js';
+import { allocWeldScratch } from './weld.js';
 
 const API = 'readMesh(stl)';
 export const STL_HEADER_BYTES = 84;
@@ -79,12 +79,11 @@ function readBinaryStl(wasm: Wasm, bytes: Uint8Array, options: StlReadOptions): 
     let indicesPtr: number;
     let vertexCount: number;
     if (options.weld) {
-      const slots = weldTableSlots(3 * n);
       indicesPtr = s.alloc(12 * n);
       positionsPtr = s.alloc(36 * n);
-      const table = s.alloc(4 * slots);
+      const [scratch, maxSlots] = allocWeldScratch(s, 3 * n);
       const out = s.out();
-      expectOk(s, s.call('stl_weld_binary', src, n, indicesPtr, positionsPtr, table, slots - 1, out), out);
+      expectOk(s, s.call('stl_weld_binary', src, n, indicesPtr, positionsPtr, scratch, maxSlots, out), out);
       vertexCount = s.u32(out + c.WELD_OUT_VERTEX_COUNT);
     } else {
       positionsPtr = s.alloc(36 * n);
@@ -225,12 +224,11 @@ function readAsciiStl(wasm: Wasm, bytes: Uint8Array, options: StlReadOptions): R
     let vertexCount = pointCount;
     let indicesPtr: number;
     if (options.weld) {
-      const slots = weldTableSlots(pointCount);
       indicesPtr = s.alloc(4 * pointCount);
       positionsPtr = s.alloc(12 * pointCount);
-      const table = s.alloc(4 * slots);
+      const [scratch, maxSlots] = allocWeldScratch(s, pointCount);
       const out = s.out();
-      expectOk(s, s.call('mesh_weld', points, pointCount, indicesPtr, positionsPtr, table, slots - 1, out), out);
+      expectOk(s, s.call('mesh_weld', points, pointCount, indicesPtr, positionsPtr, scratch, maxSlots, out), out);
       vertexCount = s.u32(out + c.WELD_OUT_VERTEX_COUNT);
     } else {
       const identity = new Uint32Array(pointCount);

@@ -36,12 +36,13 @@ export interface Kernels {
   mem_free(ptr: number): void;
   mem_size(): number;
   stl_decode_binary(src: number, triangles: number, positions: number, attributes: number, out: number): number;
-  stl_weld_binary(src: number, triangles: number, indices: number, unique: number, table: number, tableMask: number, out: number): number;
+  stl_weld_binary(src: number, triangles: number, indices: number, unique: number, scratch: number, maxSlots: number, out: number): number;
   stl_encode_binary(positions: number, vertexCount: number, indices: number, triangles: number, attributes: number, dst: number, out: number): number;
   ply_decode_binary(src: number, srcLength: number, start: number, records: number, props: number, propCount: number,
     bigEndian: number, vertexCount: number, triangleFace: number, out: number): number;
   ply_encode_binary(dst: number, records: number, props: number, propCount: number, bigEndian: number, out: number): number;
-  mesh_weld(points: number, count: number, remap: number, unique: number, table: number, tableMask: number, out: number): number;
+  mesh_weld(points: number, count: number, remap: number, unique: number, scratch: number, maxSlots: number, out: number): number;
+  weld_scratch_bytes(maxSlots: number): number;
   mesh_check(positions: number, vertexCount: number, indices: number, triangles: number, scratch: number, out: number): number;
   mesh_topology(positions: number, vertexCount: number, indices: number, triangles: number, scratch: number, out: number): number;
   mesh_topology_scratch_bytes(vertexCount: number, triangles: number): number;
