@@ -63,7 +63,8 @@ export type MeshWarningCode =
   | 'EMPTY_MESH'
   | 'SKIPPED_ELEMENT'
   | 'SKIPPED_PROPERTY'
-  | 'PRECISION_LOSS';
+  | 'PRECISION_LOSS'
+  | 'UNKNOWN_HEADER_LINE';
 
 /** Something legal but odd about a file; reading succeeded. */
 export interface MeshWarning {

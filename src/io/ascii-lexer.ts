@@ -55,7 +55,18 @@ export class AsciiLexer {
     return this.#pos;
   }
 
-  /** The rest of the current line after the current token (not consumed), trimmed. */
+  /** True when only spaces and tabs follow the current token on its line. */
+  atLineEnd(): boolean {
+    const b = this.bytes;
+    for (let i = this.#pos; i < this.#limit; i++) {
+      const c = b[i];
+      if (c === 0x0a || c === 0x0d) return true;
+      if (c !== 0x20 && c !== 0x09 && c !== 0x00 && c !== 0x0b && c !== 0x0c) return false;
+    }
+    return true;
+  }
+
+  /** The rest of the current line after the current token (consumed), trimmed. */
   restOfLine(): string {
     const b = this.bytes;
     let i = this.#pos;

@@ -30,6 +30,8 @@ export interface PlyHeader {
   bodyOffset: number;
   /** 1-based line number of the first body line (ASCII). */
   bodyLine: number;
+  /** Header lines with no PLY keyword (some old exporters write bare text); they are ignored. */
+  unknownLines: string[];
 }
 
 /** Canonical type for every PLY type name and alias. */
@@ -61,6 +63,7 @@ export function parsePlyHeader(bytes: Uint8Array, api: string, file?: string): P
   const elements: PlyElement[] = [];
   const comments: string[] = [];
   const objInfo: string[] = [];
+  const unknownLines: string[] = [];
   const decoder = new TextDecoder('utf-8');
   let crlfCount = 0;
   let crCount = 0;
@@ -140,11 +143,13 @@ export function parsePlyHeader(bytes: Uint8Array, api: string, file?: string): P
         break;
       }
       default:
-        throw malformed(`unknown header keyword '${keyword}'`, line, lineStart, { actual: keyword });
+        // Old exporters (Blender 2.4x) wrote bare text lines; a misspelt keyword shows up as a
+        // body that does not match the header, which the body readers report.
+        unknownLines.push(trimmed);
     }
   }
   if (!format) throw malformed(`no 'format' line in the header`, line, pos);
-  const header: PlyHeader = { format, elements, comments, objInfo, bodyOffset: pos, bodyLine: line + 1 };
+  const header: PlyHeader = { format, elements, comments, objInfo, bodyOffset: pos, bodyLine: line + 1, unknownLines };
   checkSizes(header, bytes.length, api, file);
   return header;
 }

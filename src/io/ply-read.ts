@@ -31,6 +31,10 @@ export function readPly(wasm: Wasm, bytes: Uint8Array, options: { fileName?: str
   const file = options.fileName;
   const header = parsePlyHeader(bytes, API, file);
   const warnings: MeshWarning[] = [];
+  if (header.unknownLines.length) {
+    warnings.push({ code: 'UNKNOWN_HEADER_LINE', count: header.unknownLines.length,
+      message: `header lines without a PLY keyword were ignored: ${header.unknownLines.map((l) => JSON.stringify(l)).join(', ')}` });
+  }
   const plans = planElements(header.elements, warnings, API, file);
   const vertexElement = header.elements.find((e) => e.name === 'vertex');
   const vertexCount = vertexElement?.count ?? 0;
@@ -280,6 +284,11 @@ function decodeAscii(bytes: Uint8Array, header: PlyHeader, plans: PlyElementPlan
             if (action.kind === 'listRaw') items.push(v);
           }
         }
+      }
+      // Records are lines: values left on the line mean the body does not match the header.
+      if (!lex.atLineEnd()) {
+        lex.next();
+        throw lex.error(`${element.name} ${r} has more values on its line than the header declares`, `${element.properties.length} properties`, `extra value '${lex.text()}'`);
       }
     }
     if (plan.role === 'face') {
