@@ -8,13 +8,16 @@ import { ScanfuseError } from '../errors.js';
 export type WasmSource = URL | string | ArrayBuffer | Uint8Array | WebAssembly.Module;
 
 const RELEASE_URL = new URL('../../build/scanfuse.wasm', import.meta.url);
-const DEBUG_URL = new URL('../../build/scanfuse.debug.wasm', import.meta.url);
+// Built from a variable so bundlers do not emit the debug core into every app; in Node (and
+// for pages that serve the package folder) it resolves next to the release core.
+const DEBUG_FILE = 'scanfuse.debug.wasm';
+const debugUrl = () => new URL(DEBUG_FILE, RELEASE_URL);
 
 const cache = new Map<string, Promise<WebAssembly.Module>>();
 
 /** The default core's URL: release (optimised, SIMD) or debug (assertions on). */
 export function defaultWasmUrl(debug = false): URL {
-  return debug ? DEBUG_URL : RELEASE_URL;
+  return debug ? debugUrl() : RELEASE_URL;
 }
 
 /** Compiles the core once per URL and shares the module (it can be posted to workers). */
