@@ -13,6 +13,6 @@ export { stl_decode_binary, stl_weld_binary, stl_encode_binary } from "./io/stl"
 export { ply_decode_binary, ply_encode_binary } from "./io/ply";
 
 // Mesh analysis.
-export { mesh_check } from "./meshing/check";
+export { mesh_check, mesh_check_indices } from "./meshing/check";
 export { mesh_weld, weld_scratch_bytes } from "./meshing/weld";
 export { mesh_topology, mesh_topology_scratch_bytes } from "./meshing/topology";

@@ -46,3 +46,15 @@ export function mesh_check(positions: usize, vertexCount: u32, indices: usize, t
   store<u32>(out + CHECK_OUT_UNREFERENCED_VERTICES, unreferenced);
   return STATUS_OK;
 }
+
+/**
+ * Checks that all `count` indices are < vertexCount. On failure REASON_INDEX_OUT_OF_RANGE with
+ * OUT_ERROR_OFFSET = the position in the index array.
+ */
+export function mesh_check_indices(indices: usize, count: u32, vertexCount: u32, out: usize): i32 {
+  for (let i: u32 = 0; i < count; i++) {
+    let v = load<u32>(indices + (<usize>i << 2));
+    if (v >= vertexCount) return fail(out, REASON_INDEX_OUT_OF_RANGE, <f64>i, <f64>v, <f64>vertexCount);
+  }
+  return STATUS_OK;
+}

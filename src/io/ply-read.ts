@@ -171,8 +171,10 @@ function decodeBinary(s: Scope, bytes: Uint8Array, header: PlyHeader, plans: Ply
         const items = s.copyOut(Int32Array, dsts.get(LIST_ITEMS)!, listItems);
         decoded.stripTriangles = stripTriangles(items, vertexCount, header, plan, file);
       }
-    } else if (plan.role === 'face') {
-      decoded.faceRecords = element.count;
+    } else {
+      // Nothing to decode (no records): the declared attributes still exist, empty.
+      for (const t of plan.targets) decoded.arrays.set(t, newTargetArray(t));
+      if (plan.role === 'face') decoded.faceRecords = element.count;
     }
     start = end;
   }

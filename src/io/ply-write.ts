@@ -77,12 +77,6 @@ function headerText(mesh: Mesh, format: PlyFormat, vertexCols: Column[], faceCol
 export function writePly(wasm: Wasm, mesh: Mesh, format: PlyFormat): Uint8Array {
   const vertexCount = mesh.positions.length / 3;
   const triangleCount = mesh.indices.length / 3;
-  for (let i = 0; i < mesh.indices.length; i++) {
-    if (mesh.indices[i] >= vertexCount) {
-      throw new ScanfuseError('INVALID_ARGUMENT', `${API}: triangle ${Math.floor(i / 3)} uses vertex ${mesh.indices[i]}, but the mesh has ${vertexCount} vertices`,
-        { triangle: Math.floor(i / 3), expected: `< ${vertexCount}`, actual: mesh.indices[i] });
-    }
-  }
   if (vertexCount > 0x7fffffff) throw new ScanfuseError('INVALID_ARGUMENT', `${API}: too many vertices for int indices`, { actual: vertexCount });
   const vertexCols = columns(mesh, 'vertex');
   const faceCols = columns(mesh, 'face');
@@ -102,6 +96,14 @@ export function writePly(wasm: Wasm, mesh: Mesh, format: PlyFormat): Uint8Array 
       return p;
     };
     const indicesPtr = triangleCount ? ptrOf(mesh.indices) : 0;
+    if (triangleCount) {
+      const out = s.out();
+      if (s.call('mesh_check_indices', indicesPtr, mesh.indices.length, vertexCount, out) < 0) {
+        const f = s.failure(-1, out);
+        throw new ScanfuseError('INVALID_ARGUMENT', `${API}: triangle ${Math.floor(f.offset / 3)} uses vertex ${f.actual}, but the mesh has ${vertexCount} vertices`,
+          { triangle: Math.floor(f.offset / 3), expected: `< ${vertexCount}`, actual: f.actual });
+      }
+    }
     const encode = (cols: Column[], withIndices: boolean, records: number, at: number, bytes: number) => {
       if (records === 0) return;
       const count = cols.length + (withIndices ? 1 : 0);
@@ -152,6 +154,11 @@ function asciiBody(mesh: Mesh, vertexCols: Column[], faceCols: Column[], vertexC
   for (let v = 0; v < vertexCount; v++) parts.push(`${row(vertexCols, v)}\n`);
   const idx = mesh.indices;
   for (let t = 0; t < triangleCount; t++) {
+    const worst = Math.max(idx[3 * t], idx[3 * t + 1], idx[3 * t + 2]);
+    if (worst >= vertexCount) {
+      throw new ScanfuseError('INVALID_ARGUMENT', `${API}: triangle ${t} uses vertex ${worst}, but the mesh has ${vertexCount} vertices`,
+        { triangle: t, expected: `< ${vertexCount}`, actual: worst });
+    }
     const rest = faceCols.length ? ` ${row(faceCols, t)}` : '';
     parts.push(`3 ${idx[3 * t]} ${idx[3 * t + 1]} ${idx[3 * t + 2]}${rest}\n`);
   }

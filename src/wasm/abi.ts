@@ -43,6 +43,7 @@ export interface Kernels {
   ply_encode_binary(dst: number, records: number, props: number, propCount: number, bigEndian: number, out: number): number;
   mesh_weld(points: number, count: number, remap: number, unique: number, scratch: number, maxSlots: number, out: number): number;
   weld_scratch_bytes(maxSlots: number): number;
+  mesh_check_indices(indices: number, count: number, vertexCount: number, out: number): number;
   mesh_check(positions: number, vertexCount: number, indices: number, triangles: number, scratch: number, out: number): number;
   mesh_topology(positions: number, vertexCount: number, indices: number, triangles: number, scratch: number, out: number): number;
   mesh_topology_scratch_bytes(vertexCount: number, triangles: number): number;

@@ -1,0 +1,33 @@
+// What a CLI command may touch of its process: two output streams and a working directory.
+// Tests pass in-memory streams; bin/scanfuse.js passes the process's own.
+
+export interface CliOutput {
+  write(chunk: string): unknown;
+  /** True for a terminal: only then is a progress bar drawn. */
+  isTTY?: boolean;
+}
+
+export interface CliIo {
+  stdout: CliOutput;
+  stderr: CliOutput;
+  /** Directory relative paths are resolved against. */
+  cwd: string;
+}
+
+/** The process's own streams and working directory. */
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
+}
+
+/** A mistake in the command line (exit code 2), as opposed to a file that failed (exit code 1). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Exit codes of every command. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
