@@ -25,6 +25,9 @@ interface Decoded {
   faceRecords: number;
   shortFaces: number;
   polygons: number;
+  /** Where positions and face triangles already are in WASM memory (binary bodies), if decoded there. */
+  positionsPtr?: number;
+  faceTrianglesPtr?: number;
 }
 
 export function readPly(wasm: Wasm, bytes: Uint8Array, options: { fileName?: string }): ReadMeshResult {
@@ -53,8 +56,9 @@ export function readPly(wasm: Wasm, bytes: Uint8Array, options: { fileName?: str
     if (decoded.polygons) {
       warnings.push({ code: 'TRIANGULATED_POLYGONS', count: decoded.polygons, message: `${decoded.polygons} faces with more than 3 vertices were fan-triangulated` });
     }
-    const positionsPtr = s.input(mesh.positions);
-    const indicesPtr = s.input(mesh.indices);
+    // The binary decoder left positions and triangles in WASM memory: check them in place.
+    const positionsPtr = decoded.positionsPtr ?? s.input(mesh.positions);
+    const indicesPtr = decoded.faceTrianglesPtr !== undefined && decoded.stripTriangles.length === 0 ? decoded.faceTrianglesPtr : s.input(mesh.indices);
     warnings.push(...checkMeshInScope(s, API, positionsPtr, vertexCount, indicesPtr, mesh.indices.length / 3, 'MALFORMED_INPUT', file));
     return {
       mesh, format: 'ply',
@@ -162,10 +166,14 @@ function decodeBinary(s: Scope, bytes: Uint8Array, header: PlyHeader, plans: Ply
       for (const t of plan.targets) {
         const ctor = newTargetArray({ ...t, count: 0 }).constructor as unknown as { new (n: number): TypedArray };
         decoded.arrays.set(t, s.copyOut(ctor as never, dsts.get(t)!, t.count * t.itemSize));
+        if (t.key === 'positions') decoded.positionsPtr = dsts.get(t);
       }
       if (plan.role === 'face') {
         decoded.faceRecords = element.count;
-        if (triangles > 0) decoded.faceTriangles = s.copyOut(Uint32Array, dsts.get(TRIANGLES)!, 3 * triangles);
+        if (triangles > 0) {
+          decoded.faceTriangles = s.copyOut(Uint32Array, dsts.get(TRIANGLES)!, 3 * triangles);
+          decoded.faceTrianglesPtr = dsts.get(TRIANGLES);
+        }
         if (triangleFace) decoded.triangleFace = s.copyOut(Uint32Array, triangleFace, triangles);
       } else if (plan.role === 'tristrips' && listItems > 0) {
         const items = s.copyOut(Int32Array, dsts.get(LIST_ITEMS)!, listItems);
