@@ -9,7 +9,7 @@ export * from "./abi/layout";
 export { mem_alloc, mem_free, mem_size } from "./mem/heap";
 
 // Mesh I/O bodies.
-export { stl_decode_binary, stl_weld_binary, stl_encode_binary } from "./io/stl";
+export { stl_decode_binary, stl_weld_binary, stl_encode_binary, stl_check_binary } from "./io/stl";
 export { ply_decode_binary, ply_encode_binary } from "./io/ply";
 
 // Mesh analysis.

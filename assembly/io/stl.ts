@@ -1,9 +1,10 @@
 // Binary STL bodies: 50-byte records (normal f32x3, three vertices f32x3, u16 attribute),
 // little-endian. The 84-byte header is handled in src/io/stl.ts.
 import { STATUS_OK, STATUS_INVALID_ARGUMENT, REASON_INDEX_OUT_OF_RANGE } from "../abi/status";
-import { WELD_OUT_VERTEX_COUNT } from "../abi/layout";
+import { WELD_OUT_VERTEX_COUNT, CHECK_OUT_NONFINITE_VERTICES, CHECK_OUT_DEGENERATE_TRIANGLES, CHECK_OUT_UNREFERENCED_VERTICES } from "../abi/layout";
+import { zeroArea } from "../meshing/check";
 import { fail } from "../abi/out";
-import { weldGroups } from "../meshing/weld";
+import { weldGroups, canonicalBits } from "../meshing/weld";
 
 const RECORD_BYTES: u32 = 50;
 
@@ -88,5 +89,37 @@ export function stl_encode_binary(
     store<u16>(q, attributes != 0 ? load<u16>(attributes + (<usize>t << 1)) : 0, 48);
     q += RECORD_BYTES;
   }
+  return STATUS_OK;
+}
+
+/** True when the corners at byte offsets i and j of a record weld together (equal canonical bits). */
+@inline function sameCorner(p: usize, i: usize, j: usize): bool {
+  return canonicalBits(load<u32>(p + i)) == canonicalBits(load<u32>(p + j))
+    && canonicalBits(load<u32>(p + i + 4)) == canonicalBits(load<u32>(p + j + 4))
+    && canonicalBits(load<u32>(p + i + 8)) == canonicalBits(load<u32>(p + j + 8));
+}
+
+/**
+ * The reader's warnings for binary STL records, straight from the records (sequential reads):
+ * facets with zero area and corners with a non-finite coordinate.
+ * out: CHECK_OUT_NONFINITE_VERTICES (corners, not welded vertices), CHECK_OUT_DEGENERATE_TRIANGLES,
+ * CHECK_OUT_UNREFERENCED_VERTICES (always 0).
+ */
+export function stl_check_binary(src: usize, triangles: u32, out: usize): i32 {
+  let degenerate: u32 = 0, nonfinite: u32 = 0;
+  let p = src + 12;
+  for (let t: u32 = 0; t < triangles; t++, p += RECORD_BYTES) {
+    let ax = load<f32>(p), ay = load<f32>(p, 4), az = load<f32>(p, 8);
+    let bx = load<f32>(p, 12), by = load<f32>(p, 16), bz = load<f32>(p, 20);
+    let cx = load<f32>(p, 24), cy = load<f32>(p, 28), cz = load<f32>(p, 32);
+    // As mesh_check on the welded mesh: corners that weld together, or zero area.
+    if (sameCorner(p, 0, 12) || sameCorner(p, 12, 24) || sameCorner(p, 0, 24) || zeroArea(ax, ay, az, bx, by, bz, cx, cy, cz)) degenerate++;
+    if (!isFinite(<f64>ax + <f64>ay + <f64>az)) nonfinite++;
+    if (!isFinite(<f64>bx + <f64>by + <f64>bz)) nonfinite++;
+    if (!isFinite(<f64>cx + <f64>cy + <f64>cz)) nonfinite++;
+  }
+  store<u32>(out + CHECK_OUT_NONFINITE_VERTICES, nonfinite);
+  store<u32>(out + CHECK_OUT_DEGENERATE_TRIANGLES, degenerate);
+  store<u32>(out + CHECK_OUT_UNREFERENCED_VERTICES, 0);
   return STATUS_OK;
 }

@@ -3,15 +3,20 @@ import { STATUS_OK, REASON_INDEX_OUT_OF_RANGE } from "../abi/status";
 import { CHECK_OUT_NONFINITE_VERTICES, CHECK_OUT_DEGENERATE_TRIANGLES, CHECK_OUT_UNREFERENCED_VERTICES } from "../abi/layout";
 import { fail } from "../abi/out";
 
-/** True when the triangle (a, b, c) has zero area (exactly collinear or coincident corners). */
+/** True when the triangle with these corners has zero area (computed in f64: exact for f32 inputs' differences). */
+@inline export function zeroArea(ax: f32, ay: f32, az: f32, bx: f32, by: f32, bz: f32, cx: f32, cy: f32, cz: f32): bool {
+  let ux = <f64>(bx - ax), uy = <f64>(by - ay), uz = <f64>(bz - az);
+  let vx = <f64>(cx - ax), vy = <f64>(cy - ay), vz = <f64>(cz - az);
+  let nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
+  return nx == 0 && ny == 0 && nz == 0;
+}
+
+/** True when the triangle (a, b, c) has zero area (repeated or collinear corners). */
 @inline function isDegenerate(positions: usize, a: u32, b: u32, c: u32): bool {
   if (a == b || b == c || a == c) return true;
   let pa = positions + <usize>a * 12, pb = positions + <usize>b * 12, pc = positions + <usize>c * 12;
-  let ax = load<f32>(pa), ay = load<f32>(pa, 4), az = load<f32>(pa, 8);
-  let ux = <f64>(load<f32>(pb) - ax), uy = <f64>(load<f32>(pb, 4) - ay), uz = <f64>(load<f32>(pb, 8) - az);
-  let vx = <f64>(load<f32>(pc) - ax), vy = <f64>(load<f32>(pc, 4) - ay), vz = <f64>(load<f32>(pc, 8) - az);
-  let nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
-  return nx == 0 && ny == 0 && nz == 0;
+  return zeroArea(load<f32>(pa), load<f32>(pa, 4), load<f32>(pa, 8), load<f32>(pb), load<f32>(pb, 4), load<f32>(pb, 8),
+    load<f32>(pc), load<f32>(pc, 4), load<f32>(pc, 8));
 }
 
 /**

@@ -18,6 +18,7 @@ export async function runInfo(args: readonly string[], options: InfoOptions, io:
   }
   const records: Array<InfoRecord | InfoFailureRecord> = [];
   let failed = 0;
+  let printed = 0;
   const fail = (file: string, code: string, message: string, details: Record<string, unknown>) => {
     failed++;
     records.push({ file, error: { code, message, details } });
@@ -34,7 +35,7 @@ export async function runInfo(args: readonly string[], options: InfoOptions, io:
         const read = await readMeshFile(engine, path);
         const record = infoRecord(file, read.format, read.encoding, engine.meshInfo(read.mesh), read.warnings);
         records.push(record);
-        if (!options.json) io.stdout.write(`${records.length > 1 ? '\n' : ''}${formatInfo(record)}`);
+        if (!options.json) io.stdout.write(`${printed++ > 0 ? '\n' : ''}${formatInfo(record)}`);
       } catch (error) {
         if (!isScanfuseError(error)) throw error;
         if (error.code === 'ENGINE_FAILED') {

@@ -314,6 +314,11 @@ function decodeAscii(bytes: Uint8Array, header: PlyHeader, plans: PlyElementPlan
 
 // ---- assembly ------------------------------------------------------------------------------
 
+/** Defines an own property: attribute names come from files, and `__proto__` is a legal PLY name. */
+function setOwn(target: Record<string, MeshAttribute>, name: string, value: MeshAttribute): void {
+  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Gathers per-face values to per-triangle values through the triangle-to-face map. */
 function expandPerFace(array: TypedArray, itemSize: number, triangleFace: Uint32Array | null, triangleCount: number, stripTriangles: number): TypedArray {
   if (!triangleFace && stripTriangles === 0) return array;
@@ -350,8 +355,8 @@ function assemble(decoded: Decoded, plans: PlyElementPlan[], vertexCount: number
       else if (t.key === 'uvs') mesh.uvs = array as Float32Array;
       else if (t.key === 'colors') mesh.colors = { array: array as Uint8Array, itemSize: t.itemSize as 3 | 4 };
       else if (t.key === 'faceColors') mesh.faceColors = { array: array as Uint8Array, itemSize: t.itemSize as 3 | 4 };
-      else if (t.key.startsWith('vertex:')) mesh.vertexAttributes![t.key.slice(7)] = attribute;
-      else if (t.key.startsWith('face:')) mesh.faceAttributes![t.key.slice(5)] = attribute;
+      else if (t.key.startsWith('vertex:')) setOwn(mesh.vertexAttributes!, t.key.slice(7), attribute);
+      else if (t.key.startsWith('face:')) setOwn(mesh.faceAttributes!, t.key.slice(5), attribute);
     }
   }
   return mesh;

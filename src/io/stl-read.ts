@@ -107,7 +107,9 @@ function readBinaryStl(wasm: Wasm, bytes: Uint8Array, options: StlReadOptions): 
       for (let i = 0; i < indices.length; i++) indices[i] = i;
       indicesPtr = s.input(indices);
     }
-    const warnings = checkMeshInScope(s, API, positionsPtr, vertexCount, indicesPtr, n, 'MALFORMED_INPUT', options.fileName);
+    const warnings = options.weld
+      ? binaryWarnings(s, src, n)
+      : checkMeshInScope(s, API, positionsPtr, vertexCount, indicesPtr, n, 'MALFORMED_INPUT', options.fileName);
     const mesh: Mesh = { positions, indices, vertexAttributes: {}, faceAttributes: {}, metadata: { names: name ? [name] : [] } };
     if (defaultColor && attributesPtr) {
       const attributes = s.copyOut(Uint16Array, attributesPtr, n);
@@ -115,6 +117,20 @@ function readBinaryStl(wasm: Wasm, bytes: Uint8Array, options: StlReadOptions): 
     }
     return { mesh, format: 'stl', encoding: 'binary', warnings };
   });
+}
+
+/** Warnings straight from the records (the welded mesh references every vertex by construction). */
+function binaryWarnings(s: Scope, src: number, n: number): MeshWarning[] {
+  const c = s.constants;
+  const out = s.out();
+  expectOk(s, s.call('stl_check_binary', src, n, out), out);
+  const warnings: MeshWarning[] = [];
+  const nonfinite = s.u32(out + c.CHECK_OUT_NONFINITE_VERTICES);
+  const degenerate = s.u32(out + c.CHECK_OUT_DEGENERATE_TRIANGLES);
+  if (nonfinite) warnings.push({ code: 'NONFINITE_VERTICES', count: nonfinite, message: `${nonfinite} facet corners have NaN or infinite coordinates` });
+  if (degenerate) warnings.push({ code: 'DEGENERATE_TRIANGLES', count: degenerate, message: `${degenerate} triangles have zero area` });
+  if (n === 0) warnings.push({ code: 'EMPTY_MESH', count: 0, message: 'the mesh is empty' });
+  return warnings;
 }
 
 /** Materialise Magics per-facet colours: bit 15 clear = own colour (R bits 0-4, G 5-9, B 10-14). */

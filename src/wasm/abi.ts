@@ -37,6 +37,7 @@ export interface Kernels {
   mem_size(): number;
   stl_decode_binary(src: number, triangles: number, positions: number, attributes: number, out: number): number;
   stl_weld_binary(src: number, triangles: number, indices: number, unique: number, scratch: number, maxSlots: number, out: number): number;
+  stl_check_binary(src: number, triangles: number, out: number): number;
   stl_encode_binary(positions: number, vertexCount: number, indices: number, triangles: number, attributes: number, dst: number, out: number): number;
   ply_decode_binary(src: number, srcLength: number, start: number, records: number, props: number, propCount: number,
     bigEndian: number, vertexCount: number, triangleFace: number, out: number): number;

@@ -18,7 +18,7 @@ describe.each(BUILDS)('ABI (%s build)', (build) => {
     const functions = exported.filter((e) => e.kind === 'function').map((e) => e.name).sort();
     expect(functions).toEqual([
       'mem_alloc', 'mem_free', 'mem_size', 'mesh_check', 'mesh_check_indices', 'mesh_topology', 'mesh_topology_scratch_bytes', 'mesh_weld',
-      'ply_decode_binary', 'ply_encode_binary', 'stl_decode_binary', 'stl_encode_binary', 'stl_weld_binary', 'weld_scratch_bytes',
+      'ply_decode_binary', 'ply_encode_binary', 'stl_check_binary', 'stl_decode_binary', 'stl_encode_binary', 'stl_weld_binary', 'weld_scratch_bytes',
     ]);
     expect(WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}:${i.kind}`).sort())
       .toEqual(['env.abort:function', 'env.memory:memory']);
