@@ -64,7 +64,8 @@ export type MeshWarningCode =
   | 'SKIPPED_ELEMENT'
   | 'SKIPPED_PROPERTY'
   | 'PRECISION_LOSS'
-  | 'UNKNOWN_HEADER_LINE';
+  | 'UNKNOWN_HEADER_LINE'
+  | 'TRAILING_DATA';
 
 /** Something legal but odd about a file; reading succeeded. */
 export interface MeshWarning {

@@ -1,11 +1,12 @@
 // Piscina worker of `scanfuse convert`: reads, converts and writes a batch of files itself and
 // returns small results. The main thread compiles the WASM core once and passes the
 // WebAssembly.Module in workerData; each worker instantiates one engine and reuses it.
-import { mkdir, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { workerData } from 'node:worker_threads';
-import { createEngine, isScanfuseError, type Engine, type MeshEncoding, type MeshFormat, type MeshWarning } from '../index.js';
-import { readMeshFile, writeMeshFile } from '../node/index.js';
+import { createEngine, isScanfuseError, ScanfuseError, type Engine, type MeshEncoding, type MeshFormat, type MeshWarning } from '../index.js';
+import { writeMeshFile } from '../node/index.js';
 
 export interface ConvertWorkerData {
   wasm: WebAssembly.Module;
@@ -18,6 +19,12 @@ export interface ConvertTask {
   weld: boolean;
   /** Create the output's folder when missing (with --out-dir). */
   makeDirs: boolean;
+  /**
+   * Files of the batch in flight at once in this worker. Conversion is synchronous CPU work, but
+   * reading, fsync and rename wait on the disk: with a few files in flight the thread converts
+   * one while others wait, and the disk gets several fsyncs to commit together.
+   */
+  inFlight: number;
 }
 
 export interface ConvertSuccess {
@@ -44,20 +51,25 @@ const { wasm } = workerData as ConvertWorkerData;
 let engine: Promise<Engine> = createEngine({ wasm });
 const madeDirs = new Set<string>();
 
-/** Converts each file of the batch; never throws for a file's own failure. */
+/** Converts each file of the batch; never throws for a file's own failure. Results in batch order. */
 export default async function convertBatch(task: ConvertTask): Promise<ConvertFileResult[]> {
-  const results: ConvertFileResult[] = [];
-  for (const file of task.files) {
-    results.push(await convertOne(file.input, file.output, task));
-  }
+  const results = new Array<ConvertFileResult>(task.files.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < task.files.length) {
+      const i = next++;
+      results[i] = await convertOne(task.files[i].input, task.files[i].output, task);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(task.inFlight, task.files.length)) }, lane));
   return results;
 }
 
 async function convertOne(input: string, output: string, task: ConvertTask): Promise<ConvertFileResult> {
   try {
     const e = await engine;
-    const { mesh, warnings } = await readMeshFile(e, input, { weld: task.weld });
-    const { size } = await stat(input);
+    const bytes = readInput(input);
+    const { mesh, warnings } = e.readMesh(bytes, { weld: task.weld, fileName: input });
     if (task.makeDirs) {
       const dir = dirname(output);
       if (!madeDirs.has(dir)) {
@@ -66,13 +78,27 @@ async function convertOne(input: string, output: string, task: ConvertTask): Pro
       }
     }
     await writeMeshFile(e, output, mesh, { format: task.to, encoding: task.encoding });
-    return { ok: true, input, output, vertices: mesh.positions.length / 3, triangles: mesh.indices.length / 3, warnings, bytesIn: size };
+    return { ok: true, input, output, vertices: mesh.positions.length / 3, triangles: mesh.indices.length / 3, warnings, bytesIn: bytes.length };
   } catch (error) {
     if (isScanfuseError(error, 'ENGINE_FAILED') || error instanceof WebAssembly.RuntimeError) {
       // The core trapped: its memory is in an unknown state. Start a fresh engine for the next file.
       engine = createEngine({ wasm });
     }
     return failure(input, error);
+  }
+}
+
+/**
+ * The input's bytes, read synchronously: this thread has nothing else to do meanwhile, and a
+ * synchronous read costs one system call per step instead of a round trip through libuv's
+ * shared thread pool for each of open, fstat, read and close (measured: fewer context switches,
+ * less CPU per file). Errors as readMeshFile reports them.
+ */
+function readInput(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new ScanfuseError('IO_ERROR', `convert: cannot read ${path}: ${(e as Error).message}`, { file: path }, { cause: e });
   }
 }
 

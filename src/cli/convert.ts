@@ -46,6 +46,9 @@ export interface ConvertReport {
 /** The worker module, next to this file in dist/cli. */
 export const CONVERT_WORKER_URL = new URL('./convert-worker.js', import.meta.url);
 
+/** Files converting at once in each worker (see ConvertTask.inFlight). */
+export const FILES_IN_FLIGHT_PER_WORKER = 4;
+
 /** Files per task: enough to amortise a message round trip, few enough to balance the load. */
 export function batchSize(files: number, jobs: number): number {
   return Math.max(1, Math.min(32, Math.ceil(files / (jobs * 8))));
@@ -69,7 +72,7 @@ export async function runConvert(args: readonly string[], options: ConvertOption
   for (const c of plan.conflicts) results.set(c.input, { ok: false, ...c });
 
   if (plan.files.length > 0) {
-    const task = { to: options.to, encoding, weld: options.weld, makeDirs: outDir !== undefined };
+    const task = { to: options.to, encoding, weld: options.weld, makeDirs: outDir !== undefined, inFlight: Number(process.env.SF_INFLIGHT ?? FILES_IN_FLIGHT_PER_WORKER) };
     for (const r of await runPool(plan.files, task, Math.min(jobs, plan.files.length), io, !options.json)) results.set(r.input, r);
   }
 

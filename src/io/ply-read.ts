@@ -25,6 +25,8 @@ interface Decoded {
   faceRecords: number;
   shortFaces: number;
   polygons: number;
+  /** Bytes after the last declared element (ASCII: from the first non-space character). */
+  trailingBytes?: number;
   /** Where positions and face triangles already are in WASM memory (binary bodies), if decoded there. */
   positionsPtr?: number;
   faceTrianglesPtr?: number;
@@ -52,6 +54,9 @@ export function readPly(wasm: Wasm, bytes: Uint8Array, options: { fileName?: str
     const mesh = assemble(decoded, plans, vertexCount, header);
     if (decoded.shortFaces) {
       warnings.push({ code: 'SHORT_FACES', count: decoded.shortFaces, message: `${decoded.shortFaces} faces have fewer than 3 vertices and were dropped` });
+    }
+    if (decoded.trailingBytes) {
+      warnings.push({ code: 'TRAILING_DATA', count: decoded.trailingBytes, message: `${decoded.trailingBytes} bytes after the last element the header declares were ignored` });
     }
     if (decoded.polygons) {
       warnings.push({ code: 'TRIANGULATED_POLYGONS', count: decoded.polygons, message: `${decoded.polygons} faces with more than 3 vertices were fan-triangulated` });
@@ -186,6 +191,7 @@ function decodeBinary(s: Scope, bytes: Uint8Array, header: PlyHeader, plans: Ply
     }
     start = end;
   }
+  decoded.trailingBytes = body.length - start;
   return decoded;
 }
 
@@ -309,6 +315,8 @@ function decodeAscii(bytes: Uint8Array, header: PlyHeader, plans: PlyElementPlan
       decoded.stripTriangles = stripTriangles(Int32Array.from(items), vertexCount, header, plan, file);
     }
   }
+  // Anything but whitespace after the last record is data the header does not declare.
+  if (lex.next()) decoded.trailingBytes = bytes.length - lex.start;
   return decoded;
 }
 
