@@ -16,3 +16,11 @@ export { ply_decode_binary, ply_encode_binary } from "./io/ply";
 export { mesh_check, mesh_check_indices } from "./meshing/check";
 export { mesh_weld, weld_scratch_bytes } from "./meshing/weld";
 export { mesh_topology, mesh_topology_scratch_bytes } from "./meshing/topology";
+
+// Meshing.
+export { mc_dense_count, mc_dense } from "./meshing/marching-cubes";
+
+// Cameras and the scanner simulator.
+export { render_mesh } from "./camera/render";
+export { sim_arch_sample, sim_arch_attributes } from "./sim/arch-kernels";
+export { sim_wand_frame } from "./sim/wand";

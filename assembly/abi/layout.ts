@@ -54,6 +54,10 @@ export const TOPO_OUT_VOLUME: u32 = 72;             // f64 signed enclosed volum
 export const TOPO_OUT_MIN_X: u32 = 80;              // f64 x 6: bbox min xyz, max xyz of referenced vertices
 export const TOPO_OUT_LARGEST_COMPONENT_TRIANGLES: u32 = 128; // u32
 
+// mc_dense_count / mc_dense results
+export const MC_OUT_VERTICES: u32 = 32;   // u32
+export const MC_OUT_TRIANGLES: u32 = 36;  // u32
+
 // ---- PLY property descriptors (ply_decode_binary / ply_encode_binary) ------------------------
 export const PLY_PROP_BYTES: u32 = 32;
 export const PLY_PROP_KIND: u32 = 0;        // u32: PLY_KIND_*
@@ -87,3 +91,77 @@ export const PLY_ACTION_STORE: u32 = 1;
 export const PLY_ACTION_TRIANGULATE: u32 = 2;
 /** List: store every item (as i32) at dst, concatenated across records (tristrips). */
 export const PLY_ACTION_LIST_RAW: u32 = 3;
+
+// ---- Simulator scene records (sim_arch_sample / sim_arch_attributes) ------------------------
+// One tooth: f32 fields at these byte offsets. Local frame: x mesio-distal, y bucco-lingual
+// (+y buccal), z occlusal, origin on the arch curve at the cemento-enamel junction (CEJ).
+export const TOOTH_BYTES: u32 = 192;
+export const TOOTH_WORLD_TO_LOCAL: u32 = 0;  // 12 f32: 3x4 row-major rigid transform
+export const TOOTH_HALF_WIDTH: u32 = 48;     // mesio-distal half width at the height of contour, mm
+export const TOOTH_HALF_DEPTH: u32 = 52;     // bucco-lingual half depth, mm
+export const TOOTH_CROWN_HEIGHT: u32 = 56;   // CEJ to the top of the crown body, mm
+export const TOOTH_ROOT_DEPTH: u32 = 60;     // how far the body extends below the CEJ (hidden in gingiva), mm
+export const TOOTH_ROUNDNESS: u32 = 64;      // edge radius of the crown body, mm
+export const TOOTH_TAPER_X: u32 = 68;        // half width at the top / at the height of contour
+export const TOOTH_TAPER_Y: u32 = 72;        // half depth at the top / at the height of contour
+export const TOOTH_WEAR_CAP: u32 = 76;       // local z above which the crown is flattened (wear), mm
+export const TOOTH_CUSP_COUNT: u32 = 80;     // f32 holding an integer 0..5
+export const TOOTH_FISSURE_DEPTH: u32 = 84;  // depth of the central fissure, mm
+export const TOOTH_FISSURE_WIDTH: u32 = 88;  // its width (gaussian sigma), mm
+export const TOOTH_LABEL: u32 = 92;          // FDI number as f32
+export const TOOTH_SHADE: u32 = 96;          // 3 f32: enamel RGB 0..255
+export const TOOTH_CUSPS: u32 = 112;         // 5 x 4 f32: x, y, height, radius (local, mm)
+
+// The arch map: a 2D grid over (x, y) of 4 f32 per cell.
+export const MAP_CELL_BYTES: u32 = 16;
+export const MAP_LATERAL: u32 = 0;   // signed distance from the arch curve in the occlusal plane (+ buccal), mm
+export const MAP_GUM_TOP: u32 = 4;   // height of the gingival crest above this point, mm
+export const MAP_PALATE_Z: u32 = 8;  // palate surface height, or -1e9 where there is no palate, mm
+export const MAP_ARC: u32 = 12;      // arc length along the curve from the midline (+ patient's left), mm
+
+// Scene-wide parameters (f32).
+export const SCENE_BYTES: u32 = 64;
+export const SCENE_GUM_HALF_WIDTH: u32 = 0;   // gingiva half width across the arch, mm
+export const SCENE_GUM_RADIUS: u32 = 4;       // rounding of the gingival crest, mm
+export const SCENE_BLEND: u32 = 8;            // smooth-union radius between teeth and gingiva, mm
+export const SCENE_PALATE_BLEND: u32 = 12;    // smooth-union radius between gingiva and palate, mm
+export const SCENE_GUM_RGB: u32 = 16;         // 3 f32 gingiva colour
+
+// A caries lesion (attributes only; the surface does not change). f32 fields.
+export const LESION_BYTES: u32 = 32;
+export const LESION_CENTER: u32 = 0;   // 3 f32, world mm
+export const LESION_RADIUS: u32 = 12;  // mm
+export const LESION_ID: u32 = 16;      // f32 integer >= 1
+export const LESION_STRENGTH: u32 = 20;// 0..1 NIR brightness at the centre
+
+// ---- Camera record (render_mesh, sim_wand_frame and later fusion/tracking kernels) ----------
+// Pinhole, x right, y down, +z forward; pixel (u, v) centres at integer coordinates.
+export const CAMERA_BYTES: u32 = 192;
+export const CAMERA_FX: u32 = 0;       // f64 pixels
+export const CAMERA_FY: u32 = 8;       // f64
+export const CAMERA_CX: u32 = 16;      // f64
+export const CAMERA_CY: u32 = 24;      // f64
+export const CAMERA_WIDTH: u32 = 32;   // f64 (integer) pixels
+export const CAMERA_HEIGHT: u32 = 40;  // f64 (integer) pixels
+export const CAMERA_NEAR: u32 = 48;    // f64 mm: nearest measurable depth
+export const CAMERA_FAR: u32 = 56;     // f64 mm: farthest measurable depth
+export const CAMERA_WORLD_TO_CAMERA: u32 = 64;  // 12 f64: 3x4 row-major rigid transform, mm
+
+// render_mesh results
+export const RENDER_OUT_PIXELS: u32 = 32;    // u32 pixels covered
+export const RENDER_OUT_TRIANGLES: u32 = 36; // u32 triangles rasterised (front-facing, in view)
+
+// ---- Wand noise record (sim_wand_frame) -------------------------------------------------
+export const NOISE_BYTES: u32 = 96;
+export const NOISE_SIGMA: u32 = 0;            // f64 mm: Gaussian depth noise along the ray
+export const NOISE_GRAZING_COS: u32 = 8;      // f64: below this |cos| of the view angle every pixel drops out
+export const NOISE_GRAZING_RAMP: u32 = 16;    // f64: dropout probability falls to 0 at GRAZING_COS + RAMP
+export const NOISE_EDGE_JUMP: u32 = 24;       // f64 mm: a neighbour this much farther or nearer makes a depth edge
+export const NOISE_EDGE_DROPOUT: u32 = 32;    // f64 probability that a depth-edge pixel drops out
+export const NOISE_HOLES: u32 = 40;           // f64 mean specular/saliva holes per frame (Poisson)
+export const NOISE_HOLE_RADIUS_MIN: u32 = 48; // f64 pixels
+export const NOISE_HOLE_RADIUS_MAX: u32 = 56; // f64 pixels
+export const NOISE_OUTLIER_RATE: u32 = 64;    // f64 fraction of valid pixels turned into outliers
+export const NOISE_OUTLIER_RANGE: u32 = 72;   // f64 mm: outliers move up to this far along the ray
+export const NOISE_IMAGE_SIGMA: u32 = 80;     // f64 8-bit levels of colour and NIR image noise
+export const NOISE_DEPTH_SCALE: u32 = 88;     // f64 raw depth units per mm for the Uint16 image

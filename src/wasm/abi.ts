@@ -22,6 +22,19 @@ export const ABI_CONSTANT_NAMES = [
   'PLY_TYPE_I8', 'PLY_TYPE_U8', 'PLY_TYPE_I16', 'PLY_TYPE_U16', 'PLY_TYPE_I32', 'PLY_TYPE_U32',
   'PLY_TYPE_F32', 'PLY_TYPE_F64', 'PLY_DST_UNORM8',
   'PLY_ACTION_SKIP', 'PLY_ACTION_STORE', 'PLY_ACTION_TRIANGULATE', 'PLY_ACTION_LIST_RAW',
+  'MC_OUT_VERTICES', 'MC_OUT_TRIANGLES',
+  'TOOTH_BYTES', 'TOOTH_WORLD_TO_LOCAL', 'TOOTH_HALF_WIDTH', 'TOOTH_HALF_DEPTH', 'TOOTH_CROWN_HEIGHT', 'TOOTH_ROOT_DEPTH',
+  'TOOTH_ROUNDNESS', 'TOOTH_TAPER_X', 'TOOTH_TAPER_Y', 'TOOTH_WEAR_CAP', 'TOOTH_CUSP_COUNT', 'TOOTH_FISSURE_DEPTH',
+  'TOOTH_FISSURE_WIDTH', 'TOOTH_LABEL', 'TOOTH_SHADE', 'TOOTH_CUSPS',
+  'MAP_CELL_BYTES', 'MAP_LATERAL', 'MAP_GUM_TOP', 'MAP_PALATE_Z', 'MAP_ARC',
+  'SCENE_BYTES', 'SCENE_GUM_HALF_WIDTH', 'SCENE_GUM_RADIUS', 'SCENE_BLEND', 'SCENE_PALATE_BLEND', 'SCENE_GUM_RGB',
+  'LESION_BYTES', 'LESION_CENTER', 'LESION_RADIUS', 'LESION_ID', 'LESION_STRENGTH',
+  'CAMERA_BYTES', 'CAMERA_FX', 'CAMERA_FY', 'CAMERA_CX', 'CAMERA_CY', 'CAMERA_WIDTH',
+  'CAMERA_HEIGHT', 'CAMERA_NEAR', 'CAMERA_FAR', 'CAMERA_WORLD_TO_CAMERA',
+  'RENDER_OUT_PIXELS', 'RENDER_OUT_TRIANGLES',
+  'NOISE_BYTES', 'NOISE_SIGMA', 'NOISE_GRAZING_COS', 'NOISE_GRAZING_RAMP', 'NOISE_EDGE_JUMP', 'NOISE_EDGE_DROPOUT',
+  'NOISE_HOLES', 'NOISE_HOLE_RADIUS_MIN', 'NOISE_HOLE_RADIUS_MAX', 'NOISE_OUTLIER_RATE', 'NOISE_OUTLIER_RANGE', 'NOISE_IMAGE_SIGMA',
+  'NOISE_DEPTH_SCALE',
 ] as const;
 
 export type AbiConstantName = (typeof ABI_CONSTANT_NAMES)[number];
@@ -48,6 +61,18 @@ export interface Kernels {
   mesh_check(positions: number, vertexCount: number, indices: number, triangles: number, scratch: number, out: number): number;
   mesh_topology(positions: number, vertexCount: number, indices: number, triangles: number, scratch: number, out: number): number;
   mesh_topology_scratch_bytes(vertexCount: number, triangles: number): number;
+  mc_dense_count(values: number, nx: number, ny: number, nz: number, iso: number, out: number): number;
+  mc_dense(values: number, nx: number, ny: number, nz: number, originX: number, originY: number, originZ: number, spacing: number, iso: number,
+    positions: number, maxVertices: number, indices: number, maxTriangles: number, cache: number, out: number): number;
+  render_mesh(positions: number, vertexCount: number, indices: number, triangles: number, camera: number, scratch: number,
+    depth: number, triangle: number, bary: number, out: number): number;
+  sim_arch_sample(scene: number, teeth: number, toothCount: number, map: number, mapNx: number, mapNy: number, mapOx: number, mapOy: number,
+    mapSpacing: number, values: number, nx: number, ny: number, nz: number, ox: number, oy: number, oz: number, spacing: number): number;
+  sim_arch_attributes(scene: number, teeth: number, toothCount: number, map: number, mapNx: number, mapNy: number, mapOx: number, mapOy: number,
+    mapSpacing: number, lesions: number, lesionCount: number, points: number, count: number, labels: number, colors: number, nir: number,
+    lesionIds: number): number;
+  sim_wand_frame(camera: number, noise: number, seed: number, frame: number, positions: number, indices: number, colors: number,
+    nirValues: number, depth: number, triangle: number, bary: number, rawDepth: number, depthMm: number, colour: number, nir: number): number;
 }
 export type KernelName = Exclude<keyof Kernels, 'mem_alloc' | 'mem_free' | 'mem_size'>;
 
