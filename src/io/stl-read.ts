@@ -103,13 +103,12 @@ function readBinaryStl(wasm: Wasm, bytes: Uint8Array, options: StlReadOptions): 
     if (indicesPtr) {
       indices = s.copyOut(Uint32Array, indicesPtr, 3 * n);
     } else {
+      // A soup: corner i is vertex i.
       indices = new Uint32Array(3 * n);
       for (let i = 0; i < indices.length; i++) indices[i] = i;
-      indicesPtr = s.input(indices);
     }
-    const warnings = options.weld
-      ? binaryWarnings(s, src, n)
-      : checkMeshInScope(s, API, positionsPtr, vertexCount, indicesPtr, n, 'MALFORMED_INPUT', options.fileName);
+    // Warnings straight from the records: valid for the welded mesh and the soup alike.
+    const warnings = binaryWarnings(s, src, n);
     const mesh: Mesh = { positions, indices, vertexAttributes: {}, faceAttributes: {}, metadata: { names: name ? [name] : [] } };
     if (defaultColor && attributesPtr) {
       const attributes = s.copyOut(Uint16Array, attributesPtr, n);

@@ -414,7 +414,11 @@ export function buildArchMap(model: ArchModel, c: Record<string, number>, spacin
         height = gum.marginHeight + (gum.papillaHeight - gum.marginHeight) * Math.pow(frac, 2.5) - (gum.recession[t.label] ?? 0) * Math.max(0, 1 - frac * frac);
       }
     }
-    if (Math.abs(s) > lastArc) height = gum.marginHeight + 0.8; // behind the last molars
+    if (Math.abs(s) > lastArc) {
+      // Behind the last molars the crest eases down to the retromolar pad.
+      const f = Math.min(1, (Math.abs(s) - lastArc) / 3);
+      height = gum.papillaHeight + (gum.marginHeight + 0.8 - gum.papillaHeight) * f * f * (3 - 2 * f);
+    }
     return height;
   };
   // Tooth half depth along the arch, interpolated between neighbouring tooth centres (smooth gingiva).
@@ -465,7 +469,8 @@ export function buildArchMap(model: ArchModel, c: Record<string, number>, spacin
       let palateZ = -1e9;
       if (model.palate && lateral < -halfWidth + 1.5 && y > backY - 1) {
         const inside = Math.max(0, -lateral - halfWidth);
-        palateZ = crestAt(s) - 1.2 - model.palate.depth * (1 - Math.exp(-inside / 5));
+        // The vault: independent of the scalloped crest, deepest along the midline.
+        palateZ = gum.marginHeight + 0.6 - model.palate.depth * (1 - Math.exp(-inside / 5));
       }
       data[o + c.MAP_PALATE_Z / 4] = palateZ;
       data[o + c.MAP_ARC / 4] = s;
