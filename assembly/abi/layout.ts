@@ -165,3 +165,10 @@ export const NOISE_OUTLIER_RATE: u32 = 64;    // f64 fraction of valid pixels tu
 export const NOISE_OUTLIER_RANGE: u32 = 72;   // f64 mm: outliers move up to this far along the ray
 export const NOISE_IMAGE_SIGMA: u32 = 80;     // f64 8-bit levels of colour and NIR image noise
 export const NOISE_DEPTH_SCALE: u32 = 88;     // f64 raw depth units per mm for the Uint16 image
+
+// ---- Triangle chunks (mesh_spatial_chunks, render_mesh) ---------------------------------------
+export const CHUNK_BYTES: u32 = 32;
+export const CHUNK_FIRST: u32 = 0;   // u32 first triangle (in the sorted order)
+export const CHUNK_COUNT: u32 = 4;   // u32 triangles in the chunk
+export const CHUNK_MIN: u32 = 8;     // 3 f32 bounding box min, mm
+export const CHUNK_MAX: u32 = 20;    // 3 f32 bounding box max, mm

@@ -9,7 +9,7 @@ import {
 } from "../abi/layout";
 import { Camera, readCamera } from "../camera/camera";
 import { NO_TRIANGLE } from "../camera/render";
-import { hash32, uniform, gaussian } from "../math/hash-random";
+import { hash32, uniform, gaussian, gaussianFast } from "../math/hash-random";
 
 // Random streams.
 const S_NOISE: u32 = 1, S_GRAZING: u32 = 2, S_EDGE: u32 = 3, S_HOLES: u32 = 4, S_OUTLIER: u32 = 5, S_OUTLIER_SIZE: u32 = 6,
@@ -135,10 +135,12 @@ export function sim_wand_frame(
           let nv: f32 = nirValues != 0
             ? b0 * <f32>load<u8>(nirValues + i0) + b1 * <f32>load<u8>(nirValues + i1) + b2 * <f32>load<u8>(nirValues + i2) : 128;
           n = nv * (0.75 + 0.25 * cosine);
-          r += imageSigma * gaussian(frameSeed, S_COLOR, index * 3);
-          g += imageSigma * gaussian(frameSeed, S_COLOR, index * 3 + 1);
-          b += imageSigma * gaussian(frameSeed, S_COLOR, index * 3 + 2);
-          n += imageSigma * gaussian(frameSeed, S_NIR, index);
+          if (imageSigma > 0) {
+            r += imageSigma * gaussianFast(frameSeed, S_COLOR, index * 3);
+            g += imageSigma * gaussianFast(frameSeed, S_COLOR, index * 3 + 1);
+            b += imageSigma * gaussianFast(frameSeed, S_COLOR, index * 3 + 2);
+            n += imageSigma * gaussianFast(frameSeed, S_NIR, index);
+          }
         }
         if (colour != 0) {
           let q = colour + k * 3;

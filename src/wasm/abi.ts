@@ -35,6 +35,7 @@ export const ABI_CONSTANT_NAMES = [
   'NOISE_BYTES', 'NOISE_SIGMA', 'NOISE_GRAZING_COS', 'NOISE_GRAZING_RAMP', 'NOISE_EDGE_JUMP', 'NOISE_EDGE_DROPOUT',
   'NOISE_HOLES', 'NOISE_HOLE_RADIUS_MIN', 'NOISE_HOLE_RADIUS_MAX', 'NOISE_OUTLIER_RATE', 'NOISE_OUTLIER_RANGE', 'NOISE_IMAGE_SIGMA',
   'NOISE_DEPTH_SCALE',
+  'CHUNK_BYTES', 'CHUNK_FIRST', 'CHUNK_COUNT', 'CHUNK_MIN', 'CHUNK_MAX',
 ] as const;
 
 export type AbiConstantName = (typeof ABI_CONSTANT_NAMES)[number];
@@ -66,6 +67,11 @@ export interface Kernels {
     positions: number, maxVertices: number, indices: number, maxTriangles: number, cache: number, out: number): number;
   render_mesh(positions: number, vertexCount: number, indices: number, triangles: number, camera: number, scratch: number,
     depth: number, triangle: number, bary: number, out: number): number;
+  render_mesh_chunked(positions: number, vertexCount: number, indices: number, triangles: number, chunks: number, chunkCount: number,
+    camera: number, scratch: number, depth: number, triangle: number, bary: number, out: number): number;
+  mesh_spatial_chunks(positions: number, vertexCount: number, indices: number, triangles: number, chunkSize: number,
+    sortedIndices: number, order: number, chunks: number, scratch: number): number;
+  mesh_spatial_chunks_scratch_bytes(triangles: number): number;
   sim_arch_sample(scene: number, teeth: number, toothCount: number, map: number, mapNx: number, mapNy: number, mapOx: number, mapOy: number,
     mapSpacing: number, values: number, nx: number, ny: number, nz: number, ox: number, oy: number, oz: number, spacing: number): number;
   sim_arch_attributes(scene: number, teeth: number, toothCount: number, map: number, mapNx: number, mapNy: number, mapOx: number, mapOy: number,
@@ -193,6 +199,15 @@ export class Wasm {
     } finally {
       s.release();
     }
+  }
+
+  /**
+   * A block that outlives scopes, for data a long-lived object keeps in the core (a scene, a
+   * volume). Fill and read it through a scope (Scope.write / copyOut with its pointer).
+   */
+  resident(api: string, bytes: number): Resident {
+    this.assertUsable(api);
+    return new Resident(this, this.allocRaw(api, bytes), bytes);
   }
 
   // ---- used by Scope only ----------------------------------------------------------------
@@ -365,5 +380,33 @@ export class Scope {
     // After a trap the allocator's state is unknown: leave the blocks (the engine is dead anyway).
     if (!this.#wasm.failed) for (const ptr of this.#blocks) this.#wasm.freeRaw(ptr);
     this.#blocks.length = 0;
+  }
+}
+
+/** WASM memory owned by a long-lived object; release() frees it (idempotent). */
+export class Resident {
+  readonly #wasm: Wasm;
+  #ptr: number;
+  readonly bytes: number;
+
+  constructor(wasm: Wasm, ptr: number, bytes: number) {
+    this.#wasm = wasm;
+    this.#ptr = ptr;
+    this.bytes = bytes;
+  }
+
+  /** The block's pointer; throws DISPOSED after release(). */
+  get ptr(): number {
+    if (this.#ptr === 0) throw new ScanfuseError('DISPOSED', 'the resident block was released');
+    return this.#ptr;
+  }
+
+  get released(): boolean {
+    return this.#ptr === 0;
+  }
+
+  release(): void {
+    if (this.#ptr !== 0 && !this.#wasm.failed && !this.#wasm.disposed) this.#wasm.freeRaw(this.#ptr);
+    this.#ptr = 0;
   }
 }
