@@ -328,12 +328,14 @@ function setOwn(target: Record<string, MeshAttribute>, name: string, value: Mesh
 }
 
 /** Gathers per-face values to per-triangle values through the triangle-to-face map. */
-function expandPerFace(array: TypedArray, itemSize: number, triangleFace: Uint32Array | null, triangleCount: number, stripTriangles: number): TypedArray {
-  if (!triangleFace && stripTriangles === 0) return array;
+function expandPerFace(array: TypedArray, itemSize: number, triangleFace: Uint32Array | null, triangleCount: number, stripTriangles: number,
+  irregular: boolean): TypedArray {
+  // Records map one-to-one onto triangles unless some faces were dropped or fanned.
+  if (!irregular && stripTriangles === 0) return array;
   const ctor = array.constructor as { new (n: number): TypedArray };
   const out = new ctor((triangleCount + stripTriangles) * itemSize);
   for (let t = 0; t < triangleCount; t++) {
-    const f = triangleFace ? triangleFace[t] : t;
+    const f = triangleFace ? triangleFace[t] : t; // no map only when there are no face triangles at all
     for (let k = 0; k < itemSize; k++) out[t * itemSize + k] = array[f * itemSize + k];
   }
   return out; // strip triangles carry zeros
@@ -356,7 +358,10 @@ function assemble(decoded: Decoded, plans: PlyElementPlan[], vertexCount: number
     for (const t of plan.targets) {
       let array = decoded.arrays.get(t);
       if (!array) continue;
-      if (plan.role === 'face') array = expandPerFace(array, t.itemSize, decoded.triangleFace, faceTriangleCount, stripCount);
+      if (plan.role === 'face') {
+        const irregular = decoded.shortFaces > 0 || decoded.polygons > 0;
+        array = expandPerFace(array, t.itemSize, decoded.triangleFace, faceTriangleCount, stripCount, irregular);
+      }
       const attribute: MeshAttribute = { array, itemSize: t.itemSize };
       if (t.key === 'positions') mesh.positions = array as Float32Array;
       else if (t.key === 'normals') mesh.normals = array as Float32Array;

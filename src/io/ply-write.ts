@@ -58,7 +58,29 @@ function columns(mesh: Mesh, scope: 'vertex' | 'face'): Column[] {
     }
     add(names, a.array, a.itemSize);
   }
+  assertGroupsReadBack(cols, attrs ?? {}, scope);
   return cols;
+}
+
+/**
+ * The reader groups consecutive `base_0, base_1, ...` columns of one type into one attribute
+ * of that itemSize. Refuse column sequences that would read back as different attributes
+ * (for example separate attributes named q_0 and q_1).
+ */
+function assertGroupsReadBack(cols: Column[], attrs: Record<string, { itemSize: number }>, scope: string): void {
+  for (let i = 0; i < cols.length; i++) {
+    const m = /^(.*)_0$/.exec(cols[i].name);
+    if (!m) continue;
+    let size = 1;
+    while (i + size < cols.length && cols[i + size].name === `${m[1]}_${size}` && cols[i + size].type === cols[i].type) size++;
+    const wanted = attrs[m[1]]?.itemSize === size && cols[i].source === (attrs as Record<string, { array?: unknown }>)[m[1]]?.array ? size : 1;
+    if (size > 1 && wanted !== size) {
+      throw new ScanfuseError('INVALID_ARGUMENT',
+        `${API}: ${scope} attributes ${cols.slice(i, i + size).map((c) => c.name).join(', ')} would read back as one attribute '${m[1]}' of itemSize ${size}; rename them`,
+        { actual: cols[i].name });
+    }
+    if (size > 1) i += size - 1;
+  }
 }
 
 function headerText(mesh: Mesh, format: PlyFormat, vertexCols: Column[], faceCols: Column[], vertexCount: number, triangleCount: number): string {

@@ -174,7 +174,8 @@ class FloatBuilder {
 }
 
 function readAsciiStl(wasm: Wasm, bytes: Uint8Array, options: StlReadOptions): ReadMeshResult {
-  const lex = new AsciiLexer(bytes, 0, 1, API, options.fileName);
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const lex = new AsciiLexer(bytes, bom, 1, API, options.fileName);
   const soup = new FloatBuilder();
   const names: string[] = [];
   const solidOfTriangle: number[] = [];
