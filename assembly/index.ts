@@ -21,7 +21,7 @@ export { mesh_topology, mesh_topology_scratch_bytes } from "./meshing/topology";
 export { mc_dense_count, mc_dense } from "./meshing/marching-cubes";
 
 // Cameras and the scanner simulator.
-export { render_mesh, render_mesh_chunked } from "./camera/render";
+export { render_mesh, render_mesh_chunked, mesh_face_normals } from "./camera/render";
 export { mesh_spatial_chunks, mesh_spatial_chunks_scratch_bytes } from "./meshing/spatial-chunks";
 export { sim_arch_sample, sim_arch_attributes } from "./sim/arch-kernels";
-export { sim_wand_frame } from "./sim/wand";
+export { sim_wand_frame, sim_mark_observed } from "./sim/wand";

@@ -20,7 +20,7 @@ export function render_mesh(
   positions: usize, vertexCount: u32, indices: usize, triangles: u32, camera: usize, scratch: usize,
   depth: usize, triangle: usize, bary: usize, out: usize,
 ): i32 {
-  return renderChunks(positions, vertexCount, indices, triangles, 0, 0, camera, scratch, depth, triangle, bary, out);
+  return renderChunks(positions, vertexCount, indices, triangles, 0, 0, 0, camera, scratch, depth, triangle, bary, out);
 }
 
 /**
@@ -29,10 +29,26 @@ export function render_mesh(
  * (`scratch` holds 12 * vertexCount bytes plus vertexCount bytes of marks).
  */
 export function render_mesh_chunked(
-  positions: usize, vertexCount: u32, indices: usize, triangles: u32, chunks: usize, chunkCount: u32, camera: usize, scratch: usize,
+  positions: usize, vertexCount: u32, indices: usize, triangles: u32, chunks: usize, chunkCount: u32, faceNormals: usize, camera: usize, scratch: usize,
   depth: usize, triangle: usize, bary: usize, out: usize,
 ): i32 {
-  return renderChunks(positions, vertexCount, indices, triangles, chunks, chunkCount, camera, scratch, depth, triangle, bary, out);
+  return renderChunks(positions, vertexCount, indices, triangles, chunks, chunkCount, faceNormals, camera, scratch, depth, triangle, bary, out);
+}
+
+/** Unit normal (3 f32, right-hand rule, zero if degenerate) of every triangle, for back-face tests and shading. */
+export function mesh_face_normals(positions: usize, indices: usize, triangles: u32, normals: usize): i32 {
+  for (let t: u32 = 0; t < triangles; t++) {
+    let ip = indices + <usize>t * 12;
+    let a = positions + <usize>load<u32>(ip) * 12, b = positions + <usize>load<u32>(ip, 4) * 12, d = positions + <usize>load<u32>(ip, 8) * 12;
+    let ux = load<f32>(b) - load<f32>(a), uy = load<f32>(b, 4) - load<f32>(a, 4), uz = load<f32>(b, 8) - load<f32>(a, 8);
+    let vx = load<f32>(d) - load<f32>(a), vy = load<f32>(d, 4) - load<f32>(a, 4), vz = load<f32>(d, 8) - load<f32>(a, 8);
+    let nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
+    let len = Mathf.sqrt(nx * nx + ny * ny + nz * nz);
+    let inv: f32 = len > 0 ? <f32>1 / len : 0;
+    let q = normals + <usize>t * 12;
+    store<f32>(q, nx * inv); store<f32>(q, ny * inv, 4); store<f32>(q, nz * inv, 8);
+  }
+  return STATUS_OK;
 }
 
 /** True when a box (world) may project into the camera's image within [near, far]. */
@@ -59,7 +75,7 @@ export function render_mesh_chunked(
 }
 
 function renderChunks(
-  positions: usize, vertexCount: u32, indices: usize, triangles: u32, chunks: usize, chunkCount: u32, camera: usize, scratch: usize,
+  positions: usize, vertexCount: u32, indices: usize, triangles: u32, chunks: usize, chunkCount: u32, faceNormals: usize, camera: usize, scratch: usize,
   depth: usize, triangle: usize, bary: usize, out: usize,
 ): i32 {
   let c = new Camera();
@@ -70,14 +86,19 @@ function renderChunks(
   memory.fill(triangle, 0xff, pixels << 2);
   let drawn: u32 = 0;
   let fx = c.fx, fy = c.fy, cx = c.cx, cy = c.cy, near = c.near, far = c.far;
+  let row0 = f32x4(c.r00, c.r01, c.r02, c.t0), row1 = f32x4(c.r10, c.r11, c.r12, c.t1), row2 = f32x4(c.r20, c.r21, c.r22, c.t2);
   // Camera-space vertices: all of them, or (chunked) those of visible chunks, marked as done.
   let marks = scratch + <usize>vertexCount * 12;
   if (chunks == 0) {
-    for (let i: u32 = 0; i < vertexCount; i++) transformVertex(c, positions, scratch, i);
+    for (let i: u32 = 0; i < vertexCount; i++) transformVertex(row0, row1, row2, positions, scratch, i);
   } else {
     memory.fill(marks, 0, vertexCount);
   }
   let passes: u32 = chunks == 0 ? 1 : chunkCount;
+  // The camera centre in world coordinates: -R^T t.
+  let eyeX = -(c.r00 * c.t0 + c.r10 * c.t1 + c.r20 * c.t2);
+  let eyeY = -(c.r01 * c.t0 + c.r11 * c.t1 + c.r21 * c.t2);
+  let eyeZ = -(c.r02 * c.t0 + c.r12 * c.t1 + c.r22 * c.t2);
   for (let pass: u32 = 0; pass < passes; pass++) {
   let tBegin: u32 = 0, tEnd: u32 = triangles;
   if (chunks != 0) {
@@ -90,10 +111,16 @@ function renderChunks(
     let ip = indices + <usize>t * 12;
     let i0 = load<u32>(ip), i1 = load<u32>(ip, 4), i2 = load<u32>(ip, 8);
     if (i0 >= vertexCount || i1 >= vertexCount || i2 >= vertexCount) continue;
+    if (faceNormals != 0) {
+      // Back faces first, in world space, before transforming anything.
+      let np = faceNormals + <usize>t * 12, pa = positions + <usize>i0 * 12;
+      let back = load<f32>(np) * (load<f32>(pa) - eyeX) + load<f32>(np, 4) * (load<f32>(pa, 4) - eyeY) + load<f32>(np, 8) * (load<f32>(pa, 8) - eyeZ);
+      if (!(back < 0)) continue;
+    }
     if (chunks != 0) {
-      if (load<u8>(marks + i0) == 0) { transformVertex(c, positions, scratch, i0); store<u8>(marks + i0, 1); }
-      if (load<u8>(marks + i1) == 0) { transformVertex(c, positions, scratch, i1); store<u8>(marks + i1, 1); }
-      if (load<u8>(marks + i2) == 0) { transformVertex(c, positions, scratch, i2); store<u8>(marks + i2, 1); }
+      if (load<u8>(marks + i0) == 0) { transformVertex(row0, row1, row2, positions, scratch, i0); store<u8>(marks + i0, 1); }
+      if (load<u8>(marks + i1) == 0) { transformVertex(row0, row1, row2, positions, scratch, i1); store<u8>(marks + i1, 1); }
+      if (load<u8>(marks + i2) == 0) { transformVertex(row0, row1, row2, positions, scratch, i2); store<u8>(marks + i2, 1); }
     }
     let a = scratch + <usize>i0 * 12, b = scratch + <usize>i1 * 12, d = scratch + <usize>i2 * 12;
     let az = load<f32>(a, 8), bz = load<f32>(b, 8), dz = load<f32>(d, 8);
@@ -183,12 +210,14 @@ function renderChunks(
   return (ay == by && bx < ax) || by < ay;
 }
 
-@inline function transformVertex(c: Camera, positions: usize, scratch: usize, i: u32): void {
+/** Camera-space position of vertex i into scratch, with the rotation as three v128 rows. */
+@inline function transformVertex(row0: v128, row1: v128, row2: v128, positions: usize, scratch: usize, i: u32): void {
   let p = positions + <usize>i * 12, q = scratch + <usize>i * 12;
-  let x = load<f32>(p), y = load<f32>(p, 4), z = load<f32>(p, 8);
-  store<f32>(q, c.r00 * x + c.r01 * y + c.r02 * z + c.t0);
-  store<f32>(q, c.r10 * x + c.r11 * y + c.r12 * z + c.t1, 4);
-  store<f32>(q, c.r20 * x + c.r21 * y + c.r22 * z + c.t2, 8);
+  let v = f32x4.replace_lane(v128.load(p), 3, 1); // (x, y, z, 1)
+  let a = f32x4.mul(row0, v), b = f32x4.mul(row1, v), d = f32x4.mul(row2, v);
+  store<f32>(q, f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1) + f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3));
+  store<f32>(q, f32x4.extract_lane(b, 0) + f32x4.extract_lane(b, 1) + f32x4.extract_lane(b, 2) + f32x4.extract_lane(b, 3), 4);
+  store<f32>(q, f32x4.extract_lane(d, 0) + f32x4.extract_lane(d, 1) + f32x4.extract_lane(d, 2) + f32x4.extract_lane(d, 3), 8);
 }
 
 /** Barycentric weights (of corners b and c) of point q in triangle (a, b, c), written as 2 f32 at `to`. */

@@ -68,3 +68,18 @@ function normalTable(): usize {
   let a = load<f32>(t + (<usize>i << 2)), b = load<f32>(t + (<usize>(i + 1) << 2));
   return a + (b - a) * f;
 }
+
+/** One-hash uniform in [0, 1) for (key, index): cheaper than uniform(); key should already be hashed. */
+@inline export function uniform1(key: u32, index: u32): f32 {
+  return <f32>(hash32(key ^ (index * 0x9e3779b9)) >> 8) * (1.0 / 16777216.0);
+}
+
+/** Table normal from one hash (see gaussianFast). */
+@inline export function gaussian1(key: u32, index: u32): f32 {
+  let t = normalTable();
+  let u = uniform1(key, index) * <f32>TABLE_SIZE;
+  let i = <i32>u;
+  let f = u - <f32>i;
+  let a = load<f32>(t + (<usize>i << 2)), b = load<f32>(t + (<usize>(i + 1) << 2));
+  return a + (b - a) * f;
+}

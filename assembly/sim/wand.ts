@@ -9,7 +9,7 @@ import {
 } from "../abi/layout";
 import { Camera, readCamera } from "../camera/camera";
 import { NO_TRIANGLE } from "../camera/render";
-import { hash32, uniform, gaussian, gaussianFast } from "../math/hash-random";
+import { hash32, uniform, uniform1, gaussian1 } from "../math/hash-random";
 
 // Random streams.
 const S_NOISE: u32 = 1, S_GRAZING: u32 = 2, S_EDGE: u32 = 3, S_HOLES: u32 = 4, S_OUTLIER: u32 = 5, S_OUTLIER_SIZE: u32 = 6,
@@ -18,19 +18,9 @@ const MAX_HOLES: i32 = 16;
 
 @inline function clamp255(v: f32): u8 { return <u8>(v < 0 ? 0 : v > 255 ? 255 : Mathf.round(v)); }
 
-/** |cos| of the angle between triangle t's normal and the ray through pixel (px, py). */
-@inline function viewCosine(c: Camera, positions: usize, indices: usize, t: u32, px: i32, py: i32): f32 {
-  let ip = indices + <usize>t * 12;
-  let a = positions + <usize>load<u32>(ip) * 12, b = positions + <usize>load<u32>(ip, 4) * 12, d = positions + <usize>load<u32>(ip, 8) * 12;
-  let ux = load<f32>(b) - load<f32>(a), uy = load<f32>(b, 4) - load<f32>(a, 4), uz = load<f32>(b, 8) - load<f32>(a, 8);
-  let vx = load<f32>(d) - load<f32>(a), vy = load<f32>(d, 4) - load<f32>(a, 4), vz = load<f32>(d, 8) - load<f32>(a, 8);
-  let wx = uy * vz - uz * vy, wy = uz * vx - ux * vz, wz = ux * vy - uy * vx;
-  // Normal in camera space.
-  let nx = c.r00 * wx + c.r01 * wy + c.r02 * wz, ny = c.r10 * wx + c.r11 * wy + c.r12 * wz, nz = c.r20 * wx + c.r21 * wy + c.r22 * wz;
-  let rx = (<f32>px - c.cx) / c.fx, ry = (<f32>py - c.cy) / c.fy;
-  let dot = nx * rx + ny * ry + nz;
-  let len = Mathf.sqrt(nx * nx + ny * ny + nz * nz) * Mathf.sqrt(rx * rx + ry * ry + 1);
-  return len > 0 ? abs(dot) / len : 0;
+/** |cos| of the angle between a unit normal (camera space) and the ray (rx, ry, 1). */
+@inline function viewCosine(nx: f32, ny: f32, nz: f32, rx: f32, ry: f32): f32 {
+  return abs(nx * rx + ny * ry + nz) / Mathf.sqrt(rx * rx + ry * ry + 1);
 }
 
 /**
@@ -41,7 +31,7 @@ const MAX_HOLES: i32 = 16;
  */
 export function sim_wand_frame(
   camera: usize, noise: usize, seed: u32, frame: u32,
-  positions: usize, indices: usize, colors: usize, nirValues: usize,
+  faceNormals: usize, indices: usize, colors: usize, nirValues: usize,
   depth: usize, triangle: usize, bary: usize,
   rawDepth: usize, depthMm: usize, colour: usize, nir: usize,
 ): i32 {
@@ -56,7 +46,14 @@ export function sim_wand_frame(
   let imageSigma = <f32>load<f64>(noise, NOISE_IMAGE_SIGMA), scale = <f32>load<f64>(noise, NOISE_DEPTH_SCALE);
   if (!(scale > 0) || !(sigma >= 0)) return STATUS_INVALID_ARGUMENT;
   let w = c.width, h = c.height;
+  // Camera fields in locals (the loop below must not reload them through the object).
+  let fx = c.fx, fy = c.fy, ccx = c.cx, ccy = c.cy, near = c.near, far = c.far;
+  let r00 = c.r00, r01 = c.r01, r02 = c.r02, r10 = c.r10, r11 = c.r11, r12 = c.r12, r20 = c.r20, r21 = c.r21, r22 = c.r22;
   let frameSeed = hash32(seed ^ hash32(frame + 0x51ed270b));
+  // One key per random stream; each draw is then a single hash of (key, pixel).
+  let kNoise = hash32(frameSeed ^ S_NOISE), kGrazing = hash32(frameSeed ^ (S_GRAZING << 8)), kEdge = hash32(frameSeed ^ (S_EDGE << 8));
+  let kOutlier = hash32(frameSeed ^ (S_OUTLIER << 8)), kOutlierSize = hash32(frameSeed ^ (S_OUTLIER_SIZE << 8));
+  let kColor = hash32(frameSeed ^ (S_COLOR << 8)), kNir = hash32(frameSeed ^ (S_NIR << 8));
   // Holes: a Poisson number of discs at random places this frame.
   let holes = memory.data(MAX_HOLES * 12);
   let holeCount: i32 = 0;
@@ -81,10 +78,13 @@ export function sim_wand_frame(
       let measured: f32 = 0;
       let cosine: f32 = 0;
       if (z > 0 && t != NO_TRIANGLE) {
-        cosine = viewCosine(c, positions, indices, t, px, py);
+        let np = faceNormals + <usize>t * 12;
+        let wx = load<f32>(np), wy = load<f32>(np, 4), wz = load<f32>(np, 8);
+        cosine = viewCosine(r00 * wx + r01 * wy + r02 * wz, r10 * wx + r11 * wy + r12 * wz, r20 * wx + r21 * wy + r22 * wz,
+          (<f32>px - ccx) / fx, (<f32>py - ccy) / fy);
         let keep = true;
         if (cosine < grazingCos) keep = false;
-        else if (cosine < grazingCos + grazingRamp && uniform(frameSeed, S_GRAZING, index) > (cosine - grazingCos) / grazingRamp) keep = false;
+        else if (cosine < grazingCos + grazingRamp && uniform1(kGrazing, index) > (cosine - grazingCos) / grazingRamp) keep = false;
         if (keep && edgeDropout > 0) {
           let edge = false;
           if (px == 0 || py == 0 || px == w - 1 || py == h - 1) edge = true;
@@ -93,7 +93,7 @@ export function sim_wand_frame(
             let u = load<f32>(depth + ((k - <usize>w) << 2)), d = load<f32>(depth + ((k + <usize>w) << 2));
             edge = l == 0 || r == 0 || u == 0 || d == 0 || abs(l - z) > edgeJump || abs(r - z) > edgeJump || abs(u - z) > edgeJump || abs(d - z) > edgeJump;
           }
-          if (edge && uniform(frameSeed, S_EDGE, index) < edgeDropout) keep = false;
+          if (edge && uniform1(kEdge, index) < edgeDropout) keep = false;
         }
         for (let i = 0; keep && i < holeCount; i++) {
           let q = holes + <usize>i * 12;
@@ -102,15 +102,15 @@ export function sim_wand_frame(
         }
         if (keep) {
           // Noise along the ray: the range L = z * |(rx, ry, 1)| moves by sigma * n.
-          let rx = (<f32>px - c.cx) / c.fx, ry = (<f32>py - c.cy) / c.fy;
+          let rx = (<f32>px - ccx) / fx, ry = (<f32>py - ccy) / fy;
           let stretch = Mathf.sqrt(rx * rx + ry * ry + 1);
           let range = z * stretch;
-          let moved = range + sigma * gaussian(frameSeed, S_NOISE, index);
-          if (outlierRate > 0 && uniform(frameSeed, S_OUTLIER, index) < outlierRate) {
-            moved += (2 * uniform(frameSeed, S_OUTLIER_SIZE, index) - 1) * outlierRange;
+          let moved = range + sigma * gaussian1(kNoise, index);
+          if (outlierRate > 0 && uniform1(kOutlier, index) < outlierRate) {
+            moved += (2 * uniform1(kOutlierSize, index) - 1) * outlierRange;
           }
           let zm = moved / stretch;
-          if (zm >= c.near && zm <= c.far) {
+          if (zm >= near && zm <= far) {
             let raw = Mathf.round(zm * scale);
             if (raw >= 1 && raw <= 65535) measured = raw;
           }
@@ -136,10 +136,10 @@ export function sim_wand_frame(
             ? b0 * <f32>load<u8>(nirValues + i0) + b1 * <f32>load<u8>(nirValues + i1) + b2 * <f32>load<u8>(nirValues + i2) : 128;
           n = nv * (0.75 + 0.25 * cosine);
           if (imageSigma > 0) {
-            r += imageSigma * gaussianFast(frameSeed, S_COLOR, index * 3);
-            g += imageSigma * gaussianFast(frameSeed, S_COLOR, index * 3 + 1);
-            b += imageSigma * gaussianFast(frameSeed, S_COLOR, index * 3 + 2);
-            n += imageSigma * gaussianFast(frameSeed, S_NIR, index);
+            r += imageSigma * gaussian1(kColor, index * 3);
+            g += imageSigma * gaussian1(kColor, index * 3 + 1);
+            b += imageSigma * gaussian1(kColor, index * 3 + 2);
+            n += imageSigma * gaussian1(kNir, index);
           }
         }
         if (colour != 0) {
@@ -149,6 +149,19 @@ export function sim_wand_frame(
         if (nir != 0) store<u8>(nir + k, clamp255(n));
       }
     }
+  }
+  return STATUS_OK;
+}
+
+/**
+ * Marks (sets to 1) the triangles that carry at least one measurement: `triangle` ids per pixel
+ * from a render and the wand's `rawDepth` (0 = no measurement). `marks` holds one byte per
+ * triangle of the rendered index order.
+ */
+export function sim_mark_observed(triangle: usize, rawDepth: usize, pixels: u32, triangles: u32, marks: usize): i32 {
+  for (let k: u32 = 0; k < pixels; k++) {
+    let t = load<u32>(triangle + (<usize>k << 2));
+    if (t < triangles && load<u16>(rawDepth + (<usize>k << 1)) != 0) store<u8>(marks + t, 1);
   }
   return STATUS_OK;
 }

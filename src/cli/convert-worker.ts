@@ -51,24 +51,54 @@ const { wasm } = workerData as ConvertWorkerData;
 let engine: Promise<Engine> = createEngine({ wasm });
 const madeDirs = new Set<string>();
 
+/**
+ * Input bytes a worker keeps in flight at most (beyond one file): several small files overlap
+ * their disk waits, while a few large scans do not multiply the memory a worker holds.
+ */
+export const IN_FLIGHT_BYTES = 64 << 20;
+
 /** Converts each file of the batch; never throws for a file's own failure. Results in batch order. */
 export default async function convertBatch(task: ConvertTask): Promise<ConvertFileResult[]> {
   const results = new Array<ConvertFileResult>(task.files.length);
+  const budget = new ByteBudget(IN_FLIGHT_BYTES);
   let next = 0;
   const lane = async () => {
     while (next < task.files.length) {
       const i = next++;
-      results[i] = await convertOne(task.files[i].input, task.files[i].output, task);
+      results[i] = await convertOne(task.files[i].input, task.files[i].output, task, budget);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(task.inFlight, task.files.length)) }, lane));
   return results;
 }
 
-async function convertOne(input: string, output: string, task: ConvertTask): Promise<ConvertFileResult> {
+/** Bytes in flight; `acquire` waits while the budget is used up by other files. */
+class ByteBudget {
+  private used = 0;
+  private waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+
+  async acquire(): Promise<void> {
+    while (this.used >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  add(bytes: number): void {
+    this.used += bytes;
+  }
+
+  release(bytes: number): void {
+    this.used -= bytes;
+    this.waiting.shift()?.();
+  }
+}
+
+async function convertOne(input: string, output: string, task: ConvertTask, budget: ByteBudget): Promise<ConvertFileResult> {
+  await budget.acquire();
+  let held = 0;
   try {
     const e = await engine;
     const bytes = readInput(input);
+    budget.add((held = bytes.length));
     const { mesh, warnings } = e.readMesh(bytes, { weld: task.weld, fileName: input });
     if (task.makeDirs) {
       const dir = dirname(output);
@@ -77,7 +107,8 @@ async function convertOne(input: string, output: string, task: ConvertTask): Pro
         madeDirs.add(dir);
       }
     }
-    await writeMeshFile(e, output, mesh, { format: task.to, encoding: task.encoding });
+    // `await engine` again: another file of this worker may have replaced a trapped engine meanwhile.
+    await writeMeshFile(await engine, output, mesh, { format: task.to, encoding: task.encoding });
     return { ok: true, input, output, vertices: mesh.positions.length / 3, triangles: mesh.indices.length / 3, warnings, bytesIn: bytes.length };
   } catch (error) {
     if (isScanfuseError(error, 'ENGINE_FAILED') || error instanceof WebAssembly.RuntimeError) {
@@ -85,6 +116,8 @@ async function convertOne(input: string, output: string, task: ConvertTask): Pro
       engine = createEngine({ wasm });
     }
     return failure(input, error);
+  } finally {
+    budget.release(held);
   }
 }
 

@@ -5,13 +5,14 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { Piscina } from 'piscina';
 import { compileCore, type MeshEncoding, type MeshFormat, type MeshWarning } from '../index.js';
 import type { ConvertFileResult, ConvertTask, ConvertWorkerData } from './convert-worker.js';
 import { displayPath, expandInputs } from './inputs.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { planOutputs, type PlannedFile } from './output-plan.js';
 import { formatConvertSummary, formatFailures, type FileFailure } from './report.js';
+
+type Piscina = import('piscina').Piscina;
 
 export interface ConvertOptions {
   /** Output format. */
@@ -57,12 +58,15 @@ export function batchSize(files: number, jobs: number): number {
 export async function runConvert(args: readonly string[], options: ConvertOptions, io: CliIo): Promise<number> {
   const start = performance.now();
   const jobs = options.jobs ?? availableParallelism();
+  // Load the worker pool and compile the core while the inputs are listed.
+  const poolParts = Promise.all([import('piscina'), compileCore()]);
+  poolParts.catch(() => {});
   const expanded = await expandInputs(args, io.cwd);
   if (expanded.files.length === 0 && expanded.missing.length === 0) {
     throw new UsageError(`no .stl or .ply files found in ${args.map((a) => `'${a}'`).join(', ')}`);
   }
   const outDir = options.outDir === undefined ? undefined : resolve(io.cwd, options.outDir);
-  const plan = planOutputs(expanded.files, expanded.base, options.to, outDir);
+  const plan = planOutputs(expanded.files, expanded.base, options.to, outDir, expanded.named);
   const encoding: MeshEncoding = options.ascii ? 'ascii' : 'binary';
   const results = new Map<string, ConvertFileResult>();
   for (const arg of expanded.missing) {
@@ -73,11 +77,23 @@ export async function runConvert(args: readonly string[], options: ConvertOption
 
   if (plan.files.length > 0) {
     const task = { to: options.to, encoding, weld: options.weld, makeDirs: outDir !== undefined, inFlight: Number(process.env.SF_INFLIGHT ?? FILES_IN_FLIGHT_PER_WORKER) };
-    for (const r of await runPool(plan.files, task, Math.min(jobs, plan.files.length), io, !options.json)) results.set(r.input, r);
+    const [{ Piscina }, wasm] = await poolParts;
+    const pool = new Piscina({
+      filename: CONVERT_WORKER_URL.href,
+      minThreads: Math.min(jobs, plan.files.length),
+      maxThreads: Math.min(jobs, plan.files.length),
+      workerData: { wasm } satisfies ConvertWorkerData,
+    });
+    try {
+      for (const r of await runBatches(pool, plan.files, task, !options.json && io.stderr.isTTY === true ? io : undefined)) results.set(r.input, r);
+    } finally {
+      await pool.destroy();
+    }
   }
 
   // Report in input order: missing arguments first, then files as expanded.
-  const order = [...expanded.missing.map((a) => resolve(io.cwd, a)), ...expanded.files];
+  const skipped = new Set(plan.skipped);
+  const order = [...expanded.missing.map((a) => resolve(io.cwd, a)), ...expanded.files.filter((f) => !skipped.has(f))];
   const shown = (p: string) => displayPath(p, io.cwd);
   const report: ConvertReport = { converted: [], failed: [], seconds: 0 };
   let bytesIn = 0;
@@ -96,24 +112,17 @@ export async function runConvert(args: readonly string[], options: ConvertOption
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     io.stderr.write(formatFailures(report.failed));
-    io.stdout.write(formatConvertSummary({ converted: report.converted.length, failed: report.failed.length, seconds: report.seconds, bytesIn }));
+    io.stdout.write(formatConvertSummary({ converted: report.converted.length, failed: report.failed.length, skipped: plan.skipped.length, seconds: report.seconds, bytesIn }));
   }
   return report.failed.length === 0 ? EXIT_OK : EXIT_FAILED;
 }
 
-async function runPool(files: PlannedFile[], task: Omit<ConvertTask, 'files'>, jobs: number, io: CliIo, mayShowProgress: boolean): Promise<ConvertFileResult[]> {
-  const workerData: ConvertWorkerData = { wasm: await compileCore() };
-  const pool = new Piscina({
-    filename: CONVERT_WORKER_URL.href,
-    minThreads: jobs,
-    maxThreads: jobs,
-    workerData,
-    idleTimeout: 1000,
-  });
-  const bar = mayShowProgress && io.stderr.isTTY ? progressBar(io, files.length) : undefined;
-  const size = batchSize(files.length, jobs);
+/** Sends the files in batches; a batch whose worker died fails as a whole. Results in input order. */
+async function runBatches(pool: Piscina, files: PlannedFile[], task: Omit<ConvertTask, 'files'>, progressIo?: CliIo): Promise<ConvertFileResult[]> {
+  const size = batchSize(files.length, pool.options.maxThreads);
   const batches: PlannedFile[][] = [];
   for (let i = 0; i < files.length; i += size) batches.push(files.slice(i, i + size));
+  const bar = progressIo ? progressBar(progressIo, files.length) : undefined;
   try {
     const done = await Promise.all(batches.map(async (batch) => {
       let out: ConvertFileResult[];
@@ -130,7 +139,6 @@ async function runPool(files: PlannedFile[], task: Omit<ConvertTask, 'files'>, j
     return done.flat();
   } finally {
     bar?.stop();
-    await pool.destroy();
   }
 }
 

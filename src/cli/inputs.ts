@@ -17,6 +17,8 @@ export interface ExpandedInputs {
   base: string;
   /** Arguments that are neither an existing path nor a glob (as given). */
   missing: string[];
+  /** The files of `files` that were named as such (not found in a folder or by a glob). */
+  named: Set<string>;
 }
 
 /** True for names ending in .stl or .ply, any case. */
@@ -41,6 +43,7 @@ export async function expandInputs(args: readonly string[], cwd: string): Promis
   const seen = new Set<string>();
   const roots: string[] = [];
   const missing: string[] = [];
+  const named = new Set<string>();
   const add = (path: string) => {
     if (!seen.has(path)) {
       seen.add(path);
@@ -56,15 +59,16 @@ export async function expandInputs(args: readonly string[], cwd: string): Promis
     } else if (info) {
       roots.push(dirname(path));
       add(path);
+      named.add(path);
     } else if (isDynamicPattern(arg)) {
       roots.push(resolve(cwd, staticPrefix(arg)));
       const matches = await glob(arg, { cwd, absolute: true, onlyFiles: true, dot: false, expandDirectories: false, followSymbolicLinks: false });
       for (const match of matches.filter(isMeshFileName).map((m) => resolve(m)).sort()) add(match);
-    } else {
+    } else if (!missing.includes(arg)) {
       missing.push(arg);
     }
   }
-  return { files, base: commonDirectory(roots.length ? roots : [resolve(cwd)]), missing };
+  return { files, base: commonDirectory(roots.length ? roots : [resolve(cwd)]), missing, named };
 }
 
 /** Files below `dir` with a mesh extension, sorted by path. */

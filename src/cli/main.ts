@@ -3,10 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isScanfuseError, type MeshFormat } from '../index.js';
-import { runConvert } from './convert.js';
 import { SAME_FORMAT_SUFFIX } from './output-plan.js';
-import { runDemo } from './demo.js';
-import { runInfo } from './info.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, processIo, type CliIo } from './io.js';
 
 /** The package version (package.json sits two levels up from both src/cli and dist/cli). */
@@ -50,7 +47,7 @@ For each file: format and encoding, vertex and triangle counts, bounding box (mm
 components, closed or open, enclosed volume (mm^3, closed meshes only) and reader warnings.
 Exit code: 0 all files read, 1 some file could not be read, 2 usage error.`;
 
-/** Builds the program; `setExit` receives each command's exit code. */
+/** Builds the program; `setExit` receives each command's exit code. Commands load on use. */
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command();
   program
@@ -76,6 +73,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--no-weld', 'STL inputs: keep one vertex per triangle corner (no welding of equal positions)')
     .addHelpText('after', CONVERT_HELP)
     .action(async (inputs: string[], opts: { to: MeshFormat; ascii: boolean; outDir?: string; jobs?: number; json: boolean; weld: boolean }) => {
+      const { runConvert } = await import('./convert.js');
       setExit(await runConvert(inputs, opts, io));
     });
 
@@ -86,6 +84,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--json', 'print a JSON array on stdout', false)
     .addHelpText('after', INFO_HELP)
     .action(async (files: string[], opts: { json: boolean }) => {
+      const { runInfo } = await import('./info.js');
       setExit(await runInfo(files, opts, io));
     });
 
@@ -94,6 +93,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('generate a 200k-triangle torus and take it STL -> PLY -> ASCII PLY -> STL, timing each step')
     .option('--dir <dir>', 'folder for the files (default: a new temporary folder)')
     .action(async (opts: { dir?: string }) => {
+      const { runDemo } = await import('./demo.js');
       setExit(await runDemo(opts, io));
     });
 

@@ -22,6 +22,8 @@ export function formatFailures(failures: readonly FileFailure[]): string {
 export interface ConvertSummary {
   converted: number;
   failed: number;
+  /** Inputs skipped as outputs of an earlier run. */
+  skipped?: number;
   seconds: number;
   /** Bytes of the inputs that were converted. */
   bytesIn: number;
@@ -30,7 +32,8 @@ export interface ConvertSummary {
 /** `converted 998, failed 2 in 3.21 s (41.7 MB/s)`; MB = 10^6 bytes of input read. */
 export function formatConvertSummary(s: ConvertSummary): string {
   const rate = s.seconds > 0 ? s.bytesIn / 1e6 / s.seconds : 0;
-  return `converted ${s.converted}, failed ${s.failed} in ${s.seconds.toFixed(2)} s (${rate.toFixed(1)} MB/s)\n`;
+  const skipped = s.skipped ? ` (skipped ${s.skipped} outputs of an earlier run)` : '';
+  return `converted ${s.converted}, failed ${s.failed}${skipped} in ${s.seconds.toFixed(2)} s (${rate.toFixed(1)} MB/s)\n`;
 }
 
 /** What `info --json` prints for a file that was read. */

@@ -6,11 +6,11 @@ import type { Mesh } from '../types.js';
 import { buildArchMap, packLesions, packScene, packTeeth, type ArchModel } from './arch-model.js';
 
 export interface ArchMeshOptions {
-  /** Grid spacing of the surface extraction, mm (smaller = finer, slower). Default 0.15. */
+  /** Grid spacing of the surface extraction, mm (smaller = finer, slower). Default 0.2. */
   spacing?: number;
 }
 
-export const DEFAULT_ARCH_MESH_OPTIONS: Readonly<Required<ArchMeshOptions>> = Object.freeze({ spacing: 0.15 });
+export const DEFAULT_ARCH_MESH_OPTIONS: Readonly<Required<ArchMeshOptions>> = Object.freeze({ spacing: 0.2 });
 
 /**
  * Builds the reference mesh (mm; open at the bottom, where the grid ends inside the gingiva).

@@ -50,8 +50,8 @@ export interface SimulatedFrame {
   colour: Uint8Array;
   /** Near-infrared intensity, 1 byte per pixel. */
   nir: Uint8Array;
-  /** The noise-free depth of the scene (mm, 0 where nothing is seen), for evaluation. */
-  trueDepth: Float32Array;
+  /** The noise-free depth of the scene (mm, 0 where nothing is seen), when asked for (evaluation). */
+  trueDepth?: Float32Array;
 }
 
 /** A scene resident in the core, frames rendered on demand. dispose() frees it. */
@@ -71,6 +71,10 @@ export class ScanSimulator {
   readonly #nir: number;
   readonly #chunks: number;
   readonly #chunkCount: number;
+  /** Original triangle number of each resident (spatially sorted) triangle. */
+  readonly #order: number;
+  /** Unit normal per resident triangle. */
+  readonly #faceNormals: number;
   #disposed = false;
 
   /** @internal Use createScanSimulator(). */
@@ -94,9 +98,11 @@ export class ScanSimulator {
       this.#wasm.resident('createScanSimulator', 3 * v),
       this.#wasm.resident('createScanSimulator', v),
       this.#wasm.resident('createScanSimulator', Math.max(1, this.#chunkCount) * c.CHUNK_BYTES),
+      this.#wasm.resident('createScanSimulator', 4 * t),
+      this.#wasm.resident('createScanSimulator', 12 * t),
     ];
     this.#blocks = blocks;
-    [this.#positions, this.#indices, this.#colors, this.#nir, this.#chunks] = blocks.map((b) => b.ptr);
+    [this.#positions, this.#indices, this.#colors, this.#nir, this.#chunks, this.#order, this.#faceNormals] = blocks.map((b) => b.ptr);
     const colors = reference.colors?.itemSize === 3 ? reference.colors.array : new Uint8Array(3 * v).fill(200);
     const nirAttr = reference.vertexAttributes?.nir?.array;
     const nir = nirAttr instanceof Uint8Array && nirAttr.length === v ? nirAttr : new Uint8Array(v).fill(90);
@@ -104,10 +110,11 @@ export class ScanSimulator {
       s.write(this.#positions, reference.positions);
       // Triangles in spatial order, in chunks the renderer can skip as a whole.
       const original = s.input(reference.indices);
-      const order = s.alloc(4 * t);
+      const order = this.#order;
       const scratch = s.alloc(s.call('mesh_spatial_chunks_scratch_bytes', t));
       const chunks = s.call('mesh_spatial_chunks', this.#positions, v, original, t, CHUNK_TRIANGLES, this.#indices, order, this.#chunks, scratch);
       if (chunks < 0) throw new ScanfuseError('INVALID_ARGUMENT', 'createScanSimulator: the scene mesh has indices out of range');
+      s.call('mesh_face_normals', this.#positions, this.#indices, t, this.#faceNormals);
       s.write(this.#colors, colors);
       s.write(this.#nir, nir);
     });
@@ -117,9 +124,36 @@ export class ScanSimulator {
     return this.trajectory.cameraToWorld.length;
   }
 
-  /** Renders frame `index` (deterministic for the simulator's seed). */
-  frame(index: number): SimulatedFrame {
-    const api = 'ScanSimulator.frame';
+  /**
+   * Renders frame `index` (deterministic for the simulator's seed). `trueDepth: true` adds the
+   * noise-free depth for evaluation.
+   */
+  frame(index: number, options: { trueDepth?: boolean } = {}): SimulatedFrame {
+    return this.#render('ScanSimulator.frame', index, null, options.trueDepth === true)!;
+  }
+
+  /**
+   * Which reference triangles the given frames measure (at least one valid depth pixel), as one
+   * byte per reference triangle (1 = observed), and the observed area in mm^2. Default: all frames.
+   */
+  observedTriangles(frames?: Iterable<number>): { observed: Uint8Array; area: number } {
+    const api = 'ScanSimulator.observedTriangles';
+    const t = this.reference.indices.length / 3;
+    const marks = this.#wasm.resident(api, Math.max(1, t));
+    try {
+      this.#wasm.scope(api, (s) => s.write(marks.ptr, new Uint8Array(t)));
+      for (const i of frames ?? Array.from({ length: this.frameCount }, (_, k) => k)) this.#render(api, i, marks.ptr);
+      const sorted = this.#wasm.scope(api, (s) => s.copyOut(Uint8Array, marks.ptr, t));
+      const order = this.#wasm.scope(api, (s) => s.copyOut(Uint32Array, this.#order, t));
+      const observed = new Uint8Array(t);
+      for (let k = 0; k < t; k++) if (sorted[k]) observed[order[k]] = 1;
+      return { observed, area: triangleArea(this.reference, observed) };
+    } finally {
+      marks.release();
+    }
+  }
+
+  #render(api: string, index: number, marks: number | null, withTrueDepth = false): SimulatedFrame | null {
     if (this.#disposed) throw new ScanfuseError('DISPOSED', `${api}: the simulator was disposed`);
     if (!(Number.isInteger(index) && index >= 0 && index < this.frameCount)) {
       throw new ScanfuseError('INVALID_ARGUMENT', `${api}: frame index must be 0..${this.frameCount - 1}`, { actual: index });
@@ -134,7 +168,7 @@ export class ScanSimulator {
       const scratch = s.alloc(13 * v);
       const depth = s.alloc(4 * pixels), triangle = s.alloc(4 * pixels), bary = s.alloc(8 * pixels);
       const out = s.out();
-      if (s.call('render_mesh_chunked', this.#positions, v, this.#indices, t, this.#chunks, this.#chunkCount, camera, scratch, depth, triangle, bary, out) < 0) {
+      if (s.call('render_mesh_chunked', this.#positions, v, this.#indices, t, this.#chunks, this.#chunkCount, this.#faceNormals, camera, scratch, depth, triangle, bary, out) < 0) {
         throw new ScanfuseError('INVALID_ARGUMENT', `${api}: unusable wand parameters`);
       }
       const noise = new Float64Array(c.NOISE_BYTES / 8);
@@ -145,12 +179,17 @@ export class ScanSimulator {
       noise[c.NOISE_OUTLIER_RATE / 8] = n.outlierRate; noise[c.NOISE_OUTLIER_RANGE / 8] = n.outlierRange;
       noise[c.NOISE_IMAGE_SIGMA / 8] = n.imageSigma; noise[c.NOISE_DEPTH_SCALE / 8] = this.wand.depthScale;
       const noisePtr = s.input(noise);
-      const raw = s.alloc(2 * pixels), mm = s.alloc(4 * pixels), colour = s.alloc(3 * pixels), nir = s.alloc(pixels);
-      if (s.call('sim_wand_frame', camera, noisePtr, this.seed, index, this.#positions, this.#indices, this.#colors, this.#nir,
+      const raw = s.alloc(2 * pixels), mm = marks === null ? s.alloc(4 * pixels) : 0;
+      const colour = marks === null ? s.alloc(3 * pixels) : 0, nir = marks === null ? s.alloc(pixels) : 0;
+      if (s.call('sim_wand_frame', camera, noisePtr, this.seed, index, this.#faceNormals, this.#indices, this.#colors, this.#nir,
         depth, triangle, bary, raw, mm, colour, nir) < 0) {
         throw new ScanfuseError('INVALID_ARGUMENT', `${api}: unusable noise parameters`);
       }
-      return {
+      if (marks !== null) {
+        s.call('sim_mark_observed', triangle, raw, pixels, t, marks);
+        return null;
+      }
+      const frame: SimulatedFrame = {
         index,
         timestampMs: this.trajectory.timestampMs[index],
         cameraToWorld: Float64Array.from(pose),
@@ -160,8 +199,9 @@ export class ScanSimulator {
         depthMm: s.copyOut(Float32Array, mm, pixels),
         colour: s.copyOut(Uint8Array, colour, 3 * pixels),
         nir: s.copyOut(Uint8Array, nir, pixels),
-        trueDepth: s.copyOut(Float32Array, depth, pixels),
       };
+      if (withTrueDepth) frame.trueDepth = s.copyOut(Float32Array, depth, pixels);
+      return frame;
     });
   }
 
@@ -201,4 +241,18 @@ export function createScanSimulator(engine: Engine, options: SimulatorOptions = 
     trajectory = { cameraToWorld: trajectory.cameraToWorld.slice(0, n), timestampMs: trajectory.timestampMs.slice(0, n), segment: trajectory.segment.slice(0, n) };
   }
   return new ScanSimulator(engine, reference, model, trajectory, wand, noise, options.seed ?? 1);
+}
+
+/** Total area (mm^2) of the triangles whose mark is non-zero (all triangles when marks is omitted). */
+export function triangleArea(mesh: Mesh, marks?: Uint8Array): number {
+  const p = mesh.positions, idx = mesh.indices;
+  let area = 0;
+  for (let t = 0; t < idx.length / 3; t++) {
+    if (marks && !marks[t]) continue;
+    const a = 3 * idx[3 * t], b = 3 * idx[3 * t + 1], c = 3 * idx[3 * t + 2];
+    const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
+    const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
+    area += 0.5 * Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx);
+  }
+  return area;
 }

@@ -68,7 +68,7 @@ export interface Kernels {
   render_mesh(positions: number, vertexCount: number, indices: number, triangles: number, camera: number, scratch: number,
     depth: number, triangle: number, bary: number, out: number): number;
   render_mesh_chunked(positions: number, vertexCount: number, indices: number, triangles: number, chunks: number, chunkCount: number,
-    camera: number, scratch: number, depth: number, triangle: number, bary: number, out: number): number;
+    faceNormals: number, camera: number, scratch: number, depth: number, triangle: number, bary: number, out: number): number;
   mesh_spatial_chunks(positions: number, vertexCount: number, indices: number, triangles: number, chunkSize: number,
     sortedIndices: number, order: number, chunks: number, scratch: number): number;
   mesh_spatial_chunks_scratch_bytes(triangles: number): number;
@@ -77,7 +77,9 @@ export interface Kernels {
   sim_arch_attributes(scene: number, teeth: number, toothCount: number, map: number, mapNx: number, mapNy: number, mapOx: number, mapOy: number,
     mapSpacing: number, lesions: number, lesionCount: number, points: number, count: number, labels: number, colors: number, nir: number,
     lesionIds: number): number;
-  sim_wand_frame(camera: number, noise: number, seed: number, frame: number, positions: number, indices: number, colors: number,
+  sim_mark_observed(triangle: number, rawDepth: number, pixels: number, triangles: number, marks: number): number;
+  mesh_face_normals(positions: number, indices: number, triangles: number, normals: number): number;
+  sim_wand_frame(camera: number, noise: number, seed: number, frame: number, faceNormals: number, indices: number, colors: number,
     nirValues: number, depth: number, triangle: number, bary: number, rawDepth: number, depthMm: number, colour: number, nir: number): number;
 }
 export type KernelName = Exclude<keyof Kernels, 'mem_alloc' | 'mem_free' | 'mem_size'>;
