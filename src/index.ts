@@ -8,3 +8,7 @@ export type {
   Mesh, MeshAttribute, ColorAttribute, MeshMetadata, MeshFormat, MeshEncoding, MeshWarning, MeshWarningCode,
   ReadMeshOptions, ReadMeshResult, WriteMeshOptions, TypedArray,
 } from './types.js';
+export {
+  parseRedwoodLog, formatRedwoodLog, REDWOOD_LOG_UNITS_PER_MM, REDWOOD_LOG_DECIMALS,
+  type RedwoodLog, type RedwoodLogEntry, type RedwoodLogOptions, type ParseRedwoodLogOptions, type FormatRedwoodLogOptions,
+} from './io/redwood-log.js';

@@ -466,11 +466,14 @@ export function buildArchMap(model: ArchModel, c: Record<string, number>, spacin
       const o = (iy * nx + ix) * cell;
       data[o + c.MAP_LATERAL / 4] = (lateral * gum.halfWidth) / halfWidth;
       data[o + c.MAP_GUM_TOP / 4] = crestAt(s);
+      // No sentinel values next to real ones: the map is interpolated, so the palate height is
+      // continuous everywhere (the kernel limits the palate to the inside of the arch).
       let palateZ = -1e9;
-      if (model.palate && lateral < -halfWidth + 1.5 && y > backY - 1) {
+      if (model.palate) {
         const inside = Math.max(0, -lateral - halfWidth);
-        // The vault: independent of the scalloped crest, deepest along the midline.
-        palateZ = gum.marginHeight + 0.6 - model.palate.depth * (1 - Math.exp(-inside / 5));
+        // The vault: independent of the scalloped crest, deepest along the midline; behind the
+        // last molars it drops away steeply (the scan ends there).
+        palateZ = gum.marginHeight + 0.6 - model.palate.depth * (1 - Math.exp(-inside / 5)) - 4 * Math.max(0, backY - 1 - y);
       }
       data[o + c.MAP_PALATE_Z / 4] = palateZ;
       data[o + c.MAP_ARC / 4] = s;

@@ -1,6 +1,6 @@
 // How much of the reference a scan observes, against what any wand position could observe:
 // the "visible reference area" is what an oracle sees from a dense set of wand poses along the
-// arch (every 2 mm, tilted -75..75 degrees across the arch and -30..30 degrees along it, aimed
+// arch (every 2.5 mm, tilted -75..75 degrees across the arch and -30..30 degrees along it, aimed
 // at crowns and gingiva), with the same depth range and grazing-angle limit as the sensor.
 import type { Engine } from '../engine.js';
 import { lookAt, type Transform } from '../math/pose.js';
@@ -21,11 +21,11 @@ export interface CoverageResult {
 }
 
 /** The oracle's wand poses over an arch model. */
-export function oracleViewpoints(model: ArchModel, workingDistance = DEFAULT_WAND_OPTIONS.workingDistance, stepMm = 2): Transform[] {
+export function oracleViewpoints(model: ArchModel, workingDistance = DEFAULT_WAND_OPTIONS.workingDistance, stepMm = 2.5): Transform[] {
   const poses: Transform[] = [];
   const first = model.teeth[0], last = model.teeth[model.teeth.length - 1];
   const from = first.arc - first.halfWidth - 2, to = last.arc + last.halfWidth + 2;
-  const across = [-75, -50, -25, 0, 25, 50, 75].map((d) => (d * Math.PI) / 180);
+  const across = [-75, -45, -15, 15, 45, 75].map((d) => (d * Math.PI) / 180);
   const along = [-30, 0, 30].map((d) => (d * Math.PI) / 180);
   const palateDepth = model.palate?.depth ?? 0;
   for (let s = from; s <= to; s += stepMm) {

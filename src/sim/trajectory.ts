@@ -59,7 +59,8 @@ export function protocolTrajectory(model: ArchModel, options: TrajectoryOptions 
   const rng = new Random(o.seed);
   const teeth = model.teeth;
   const first = teeth[0], last = teeth[teeth.length - 1];
-  const sStart = first.arc - first.halfWidth * 0.4, sEnd = last.arc + last.halfWidth * 0.4;
+  // Sweeps run from just behind one last molar to just behind the other (the retromolar pads).
+  const sStart = first.arc - first.halfWidth - 2.5, sEnd = last.arc + last.halfWidth + 2.5;
   const step = o.speedMmPerS / o.framesPerSecond;
   // Crown heights along the arch, for aiming.
   const aimHeight = (s: number) => {
