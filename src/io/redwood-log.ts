@@ -106,7 +106,8 @@ export function parseRedwoodLog(text: string, options: ParseRedwoodLogOptions = 
     }
     if (tokens.length !== 4) fail('a matrix row needs four numbers', lineNo, { expected: 4, actual: tokens.length });
     const row = tokens.map((t) => {
-      const v = NUMBER.test(t) ? Number(t) : NaN;
+      // `+ 0` turns the "-0.00000000" that Redwood files print into 0.
+      const v = NUMBER.test(t) ? Number(t) + 0 : NaN;
       if (!Number.isFinite(v)) fail(`"${clip(t)}" is not a finite number`, lineNo);
       return v;
     });

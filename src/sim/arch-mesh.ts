@@ -3,7 +3,7 @@
 import type { Engine } from '../engine.js';
 import { ScanfuseError } from '../errors.js';
 import type { Mesh } from '../types.js';
-import { buildArchMap, packLesions, packScene, packTeeth, type ArchModel } from './arch-model.js';
+import { ARCH_FLOOR_Z, buildArchMap, packLesions, packScene, packTeeth, type ArchMap, type ArchModel } from './arch-model.js';
 
 export interface ArchMeshOptions {
   /** Grid spacing of the surface extraction, mm (smaller = finer, slower). Default 0.2. */
@@ -32,6 +32,7 @@ export function buildArchMesh(engine: Engine, model: ArchModel, options: ArchMes
   const x0 = map.originX + 10 - 8, y0 = map.originY + 10 - 8;
   const x1 = map.originX + (map.nx - 1) * map.spacing - 10 + 8, y1 = map.originY + (map.ny - 1) * map.spacing - 10 + 8;
   const top = Math.max(...model.teeth.map((t) => t.localToWorld[14] + t.crownHeight + Math.max(0, ...t.cusps.map((k) => k.height)))) + margin;
+  // Lower arch: the grid ends just above the ridge's floor (an open cut); upper: deep enough for the vault.
   const bottom = model.palate ? -(model.palate.depth + 5) : -6;
   const nx = Math.ceil((x1 - x0) / spacing) + 1, ny = Math.ceil((y1 - y0) / spacing) + 1, nz = Math.ceil((top - bottom) / spacing) + 1;
   return wasm.scope(api, (s) => {
@@ -54,7 +55,7 @@ export function buildArchMesh(engine: Engine, model: ArchModel, options: ArchMes
     const lesionPtr = s.input(lesions);
     s.call('sim_arch_attributes', scenePtr, teethPtr, model.teeth.length, mapPtr, map.nx, map.ny, map.originX, map.originY, map.spacing,
       lesionPtr, model.lesions.length, positionsPtr, v, labels, colors, nir, lesionIds);
-    return {
+    const full: Mesh = {
       positions: s.copyOut(Float32Array, positionsPtr, 3 * v),
       indices: s.copyOut(Uint32Array, indicesPtr, 3 * t),
       colors: { array: s.copyOut(Uint8Array, colors, 3 * v), itemSize: 3 },
@@ -66,5 +67,45 @@ export function buildArchMesh(engine: Engine, model: ArchModel, options: ArchMes
       faceAttributes: {},
       metadata: { comments: [`scanfuse procedural ${model.jaw} arch, seed ${model.seed}, grid ${spacing} mm`] },
     };
+    return model.palate ? cropBelowVestibule(full, map, c, model.gum.halfWidth) : full;
   });
+}
+
+/**
+ * An upper arch's solid reaches down to the palate vault; a scan ends a few millimetres below
+ * the gingival margin everywhere else. Keep the palate (inside the arch) and, outside it, only
+ * triangles with a corner above ARCH_FLOOR_Z; drop the vertices no triangle uses.
+ */
+function cropBelowVestibule(mesh: Mesh, map: ArchMap, c: Record<string, number>, gumHalfWidth: number): Mesh {
+  const p = mesh.positions, idx = mesh.indices;
+  const cell = c.MAP_CELL_BYTES / 4, lateral = c.MAP_LATERAL / 4;
+  const keepVertex = new Uint8Array(p.length / 3);
+  for (let i = 0; i < keepVertex.length; i++) {
+    if (p[3 * i + 2] >= ARCH_FLOOR_Z) { keepVertex[i] = 1; continue; }
+    const ix = Math.min(map.nx - 1, Math.max(0, Math.round((p[3 * i] - map.originX) / map.spacing)));
+    const iy = Math.min(map.ny - 1, Math.max(0, Math.round((p[3 * i + 1] - map.originY) / map.spacing)));
+    if (map.data[(iy * map.nx + ix) * cell + lateral] < -gumHalfWidth) keepVertex[i] = 1; // the palate
+  }
+  const kept: number[] = [];
+  for (let t = 0; t < idx.length; t += 3) {
+    if (keepVertex[idx[t]] || keepVertex[idx[t + 1]] || keepVertex[idx[t + 2]]) kept.push(idx[t], idx[t + 1], idx[t + 2]);
+  }
+  const remap = new Int32Array(keepVertex.length).fill(-1);
+  let n = 0;
+  for (const v of kept) if (remap[v] < 0) remap[v] = n++;
+  const order = new Uint32Array(n);
+  for (let v = 0; v < remap.length; v++) if (remap[v] >= 0) order[remap[v]] = v;
+  const gather = <T extends Uint8Array | Float32Array>(a: T, size: number): T => {
+    const out = new (a.constructor as { new (n: number): T })(n * size);
+    for (let i = 0; i < n; i++) for (let k = 0; k < size; k++) out[i * size + k] = a[order[i] * size + k];
+    return out;
+  };
+  // Re-number in first-use order so the result stays deterministic and compact.
+  return {
+    ...mesh,
+    positions: gather(p, 3),
+    indices: Uint32Array.from(kept, (v) => remap[v]),
+    colors: { array: gather(mesh.colors!.array, 3), itemSize: 3 },
+    vertexAttributes: Object.fromEntries(Object.entries(mesh.vertexAttributes!).map(([k, a]) => [k, { array: gather(a.array as Uint8Array, a.itemSize), itemSize: a.itemSize }])),
+  };
 }

@@ -9,6 +9,9 @@ import { CROWN_SIZES, TOOTH_TYPES, fdiNumber, type ToothType } from './dental-ta
 
 export type Jaw = 'upper' | 'lower';
 
+/** Height where the gingival ridge ends (the vestibule), mm below the CEJ; the palate goes deeper. */
+export const ARCH_FLOOR_Z = -6.5;
+
 export interface ArchOptions {
   /** Which jaw; the upper one has a palate. Default 'lower'. */
   jaw?: Jaw;

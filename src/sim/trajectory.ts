@@ -78,9 +78,12 @@ export function protocolTrajectory(model: ArchModel, options: TrajectoryOptions 
     const { point, tangent } = curveAt(model.curve, model.curveArc, k.s);
     const outward = [-tangent[1], tangent[0], 0];
     if (k.view === 'palate') {
-      const inward = 8 + (k.lateral ?? 0);
-      const target = [point[0] - outward[0] * inward, point[1] - outward[1] * inward, -model.palate!.depth * 0.6];
-      const eye = [target[0], target[1], target[2] + o.workingDistance + 2];
+      // Straight above the vault, aimed at its estimated surface (the model's vault profile).
+      const inward = k.lateral ?? 8;
+      const vault = Math.max(0, inward - halfDepth(k.s) - 1.6);
+      const z = model.gum.marginHeight + 0.6 - model.palate!.depth * (1 - Math.exp(-vault / 5));
+      const target = [point[0] - outward[0] * inward, point[1] - outward[1] * inward, z];
+      const eye = [target[0], target[1], target[2] + o.workingDistance];
       return lookAt(eye, target, [tangent[0], tangent[1], 0]);
     }
     const h = aimHeight(k.s);
@@ -116,9 +119,13 @@ export function protocolTrajectory(model: ArchModel, options: TrajectoryOptions 
   transition({ s: sStart, view: 'lingual' }, { s: sStart, view: 'buccal' });
   sweep(sStart, sEnd, 'buccal', 'buccal');
   if (o.palate && model.palate) {
-    transition({ s: sEnd, view: 'buccal' }, { s: sEnd * 0.6, view: 'palate' }, 30);
-    sweep(sEnd * 0.6, sStart * 0.6, 'palate', 'palate', 0);
-    sweep(sStart * 0.6, sEnd * 0.6, 'palate', 'palate', 6);
+    // Three passes over the vault at growing distance from the teeth, back and forth.
+    transition({ s: sEnd, view: 'buccal' }, { s: sEnd, view: 'palate', lateral: 7 }, 30);
+    sweep(sEnd, sStart, 'palate', 'palate', 7);
+    transition({ s: sStart, view: 'palate', lateral: 7 }, { s: sStart, view: 'palate', lateral: 12.5 }, 12);
+    sweep(sStart, sEnd, 'palate', 'palate', 12.5);
+    transition({ s: sEnd, view: 'palate', lateral: 12.5 }, { s: sEnd, view: 'palate', lateral: 18 }, 12);
+    sweep(sEnd, sStart, 'palate', 'palate', 18);
   }
   let poses = keys.map(({ key }) => {
     const blend = (key as Key & { blend?: { to: Key; t: number } }).blend;

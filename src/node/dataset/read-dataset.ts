@@ -145,9 +145,14 @@ export class RgbdDataset {
    * Needs an engine: this argument or the one given to readDataset.
    */
   async reference(engine: Engine | undefined = this.#options.engine): Promise<ReadMeshResult | null> {
-    const rel = this.manifest?.files.reference ?? null;
-    const path = rel ? join(this.dir, ...rel.split('/')) : join(this.dir, 'reference.ply');
-    if (!rel && !(await exists(path))) return null;
+    // With a manifest, only the mesh it names (a stale reference.ply beside it is not the dataset's).
+    const rel = this.manifest ? this.manifest.files.reference : 'reference.ply';
+    if (rel === null) return null;
+    const path = join(this.dir, ...rel.split('/'));
+    if (!(await exists(path))) {
+      if (this.manifest) throw new ScanfuseError('MALFORMED_INPUT', 'RgbdDataset.reference: the reference mesh named in manifest.json is missing', { file: path });
+      return null;
+    }
     if (!engine) throw new ScanfuseError('INVALID_ARGUMENT', 'RgbdDataset.reference: pass the engine that reads the mesh (or options.engine to readDataset)');
     return engine.readMesh(await this.#read(path), { fileName: path });
   }

@@ -91,7 +91,7 @@ export async function writeSimulatedDataset(simulator: ScanSimulator, dir: strin
   const depthScale = simulator.wand.depthScale;
   if (!(depthScale > 0 && Number.isFinite(depthScale))) throw new ScanfuseError('INVALID_ARGUMENT', `${api}: the wand's depthScale must be positive`, { actual: depthScale });
 
-  await prepareFolder(dir, frameCount, options.overwrite ?? false, api);
+  await prepareFolder(dir, frameCount, options.overwrite ?? false, writeReference, api);
 
   const sha256: Record<string, string> = {};
   const files: string[] = [];
@@ -148,7 +148,7 @@ export async function writeSimulatedDataset(simulator: ScanSimulator, dir: strin
 }
 
 /** Creates the folders; refuses a non-empty folder unless overwriting, then removes stale frames. */
-async function prepareFolder(dir: string, frameCount: number, overwrite: boolean, api: string): Promise<void> {
+async function prepareFolder(dir: string, frameCount: number, overwrite: boolean, writeReference: boolean, api: string): Promise<void> {
   const io = (e: unknown, path: string): never => {
     throw new ScanfuseError('IO_ERROR', `${api}: cannot prepare ${path}: ${(e as Error).message}`, { file: path }, { cause: e });
   };
@@ -171,6 +171,8 @@ async function prepareFolder(dir: string, frameCount: number, overwrite: boolean
   }
   // An old manifest would describe files that are about to change: remove it first.
   if (existing.includes('manifest.json')) await unlink(join(dir, 'manifest.json')).catch((e) => io(e, join(dir, 'manifest.json')));
+  // So is a reference mesh this dataset will not have.
+  if (!writeReference && existing.includes('reference.ply')) await unlink(join(dir, 'reference.ply')).catch((e) => io(e, join(dir, 'reference.ply')));
   for (const folder of FRAME_FOLDERS) {
     const path = join(dir, folder);
     try {
