@@ -25,3 +25,30 @@ export { render_mesh, render_mesh_chunked, mesh_face_normals } from "./camera/re
 export { mesh_spatial_chunks, mesh_spatial_chunks_scratch_bytes } from "./meshing/spatial-chunks";
 export { sim_arch_sample, sim_arch_attributes } from "./sim/arch-kernels";
 export { sim_wand_frame, sim_mark_observed } from "./sim/wand";
+
+// Accuracy metrics: closest-point queries, area weights and samples, weighted statistics.
+export { closest_grid_bytes, closest_grid_build } from "./metrics/closest-grid";
+export { closest_points, closest_points_scratch_bytes } from "./metrics/closest-points";
+export { metrics_vertex_areas, metrics_sample_surface } from "./metrics/surface-measures";
+export { metrics_weighted_stats, metrics_weighted_stats_scratch_bytes } from "./metrics/weighted-stats";
+
+// TSDF fusion.
+export * from "./abi/fusion-layout";
+export { tsdf_integrate } from "./fusion/integrate";
+export { tsdf_raycast } from "./fusion/raycast";
+export { tsdf_extract_count, tsdf_extract, tsdf_changed_blocks } from "./fusion/extract";
+
+// Registration and tracking.
+export * from "./abi/registration-layout";
+export { solve6 } from "./registration/solve6";
+export { depth_to_mm, depth_downsample, depth_vertex_normal_maps } from "./registration/depth-maps";
+export { icp_projective_accumulate } from "./registration/icp-projective";
+
+// Point-cloud registration: point grid, downsampling, normals, FPFH, matching, RANSAC, ICP.
+export * from "./abi/cloud-layout";
+export { cloud_grid_bytes, cloud_grid_build, cloud_nearest, cloud_knn } from "./registration/point-grid";
+export { cloud_voxel_downsample, cloud_normals, cloud_orient_normals, cloud_mesh_vertex_normals } from "./registration/cloud-ops";
+export { cloud_fpfh, cloud_fpfh_scratch_bytes } from "./registration/fpfh";
+export { reg_match_features, reg_match_scratch_bytes } from "./registration/feature-match";
+export { reg_ransac } from "./registration/ransac";
+export { icp_nearest, reg_evaluate } from "./registration/icp-nearest";

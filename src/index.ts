@@ -12,3 +12,13 @@ export {
   parseRedwoodLog, formatRedwoodLog, REDWOOD_LOG_UNITS_PER_MM, REDWOOD_LOG_DECIMALS,
   type RedwoodLog, type RedwoodLogEntry, type RedwoodLogOptions, type ParseRedwoodLogOptions, type FormatRedwoodLogOptions,
 } from './io/redwood-log.js';
+export { surfaceDistances, type SurfaceDistancesOptions } from './metrics/surface-distances.js';
+export {
+  createSurfaceIndex, SurfaceIndex, type SurfaceIndexOptions, type SurfaceQueryOptions, type SurfaceQueryOrder, type SurfaceDistancesResult,
+} from './metrics/surface-index.js';
+export { trueness, DEFAULT_TRUENESS_OPTIONS, type TruenessOptions, type TruenessResult, type TruenessWeighting } from './metrics/trueness.js';
+export { completeness, DEFAULT_COMPLETENESS_OPTIONS, type CompletenessOptions, type CompletenessResult } from './metrics/completeness.js';
+export {
+  absoluteTrajectoryError, relativePoseError, hornAlignment,
+  type AbsoluteTrajectoryError, type RelativePoseError, type RelativePoseErrorOptions, type ErrorSummary,
+} from './metrics/trajectory.js';

@@ -172,3 +172,34 @@ export const CHUNK_FIRST: u32 = 0;   // u32 first triangle (in the sorted order)
 export const CHUNK_COUNT: u32 = 4;   // u32 triangles in the chunk
 export const CHUNK_MIN: u32 = 8;     // 3 f32 bounding box min, mm
 export const CHUNK_MAX: u32 = 20;    // 3 f32 bounding box max, mm
+
+// ---- Closest-point queries (closest_grid_bytes, closest_grid_build, closest_points) ---------
+// closest_grid_bytes / closest_grid_build results
+export const CLOSEST_OUT_GRID_BYTES: u32 = 32;        // f64 bytes of the grid block
+export const CLOSEST_OUT_CELL_SIZE: u32 = 40;         // f64 cell edge chosen, mm
+export const CLOSEST_OUT_NX: u32 = 48;                // u32 cells along x
+export const CLOSEST_OUT_NY: u32 = 52;                // u32 cells along y
+export const CLOSEST_OUT_NZ: u32 = 56;                // u32 cells along z
+export const CLOSEST_OUT_TRIANGLES: u32 = 60;         // u32 triangles in the grid (all corners finite)
+export const CLOSEST_OUT_REFS: u32 = 64;              // f64 cell-list entries (triangle-cell overlaps)
+export const CLOSEST_OUT_SKIPPED_TRIANGLES: u32 = 72; // u32 triangles left out: a corner is not finite
+// closest_points results
+export const CLOSEST_OUT_FOUND: u32 = 32;             // u32 points with a surface point within the max distance
+export const CLOSEST_OUT_BEYOND: u32 = 36;            // u32 finite points with none within the max distance
+export const CLOSEST_OUT_NONFINITE: u32 = 40;         // u32 points with a non-finite coordinate
+
+// ---- Accuracy metrics (metrics_weighted_stats, metrics_vertex_areas, metrics_sample_surface) --
+// metrics_weighted_stats results (over values with weight > 0 unless said otherwise)
+export const METRICS_OUT_FOUND: u32 = 32;             // u32 finite values
+export const METRICS_OUT_BEYOND: u32 = 36;            // u32 +-Infinity values (not found)
+export const METRICS_OUT_NONFINITE: u32 = 40;         // u32 NaN values (any weight)
+export const METRICS_OUT_ZERO_WEIGHT: u32 = 44;       // u32 non-NaN values with weight 0 (ignored)
+export const METRICS_OUT_WEIGHT: u32 = 48;            // f64 sum of the weights of the finite values
+export const METRICS_OUT_BEYOND_WEIGHT: u32 = 56;     // f64 sum of the weights of the Infinity values
+export const METRICS_OUT_MEAN_ABS: u32 = 64;          // f64 sum(w |v|) / sum(w)
+export const METRICS_OUT_RMS: u32 = 72;               // f64 sqrt(sum(w v^2) / sum(w))
+export const METRICS_OUT_MEAN: u32 = 80;              // f64 sum(w v) / sum(w)
+export const METRICS_OUT_MAX_ABS: u32 = 88;           // f64 max |v|
+// metrics_vertex_areas / metrics_sample_surface results
+export const METRICS_OUT_AREA: u32 = 32;              // f64 total area of the triangles with finite area, mm^2
+export const METRICS_OUT_NONFINITE_TRIANGLES: u32 = 40; // u32 triangles whose area is not finite (left out)

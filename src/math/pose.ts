@@ -91,3 +91,17 @@ export function normalize(v: ArrayLike<number>): [number, number, number] {
 export function cross(a: ArrayLike<number>, b: ArrayLike<number>): [number, number, number] {
   return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 }
+
+/**
+ * The nearest-ish rigid transform: Gram-Schmidt on the rotation columns (x kept, y made
+ * orthogonal to it, z = x cross y). Composition of many transforms drifts from orthonormal; an
+ * almost-rigid pose inverted by transposition would amplify the drift frame after frame.
+ */
+export function orthonormalize(m: Transform): Transform {
+  const x = normalize([m[0], m[1], m[2]]);
+  let y = [m[4], m[5], m[6]];
+  const d = x[0] * y[0] + x[1] * y[1] + x[2] * y[2];
+  y = normalize([y[0] - d * x[0], y[1] - d * x[1], y[2] - d * x[2]]);
+  const z = cross(x, y);
+  return fromAxes(x, y, z, [m[12], m[13], m[14]]);
+}

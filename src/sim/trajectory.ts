@@ -113,15 +113,21 @@ export function protocolTrajectory(model: ArchModel, options: TrajectoryOptions 
     // Rotate the wand over the end tooth, blending poses.
     for (let i = 1; i < frames; i++) keys.push({ key: { ...a, s: a.s + ((b.s - a.s) * i) / frames, blend: { to: b, t: i / frames } } as Key, segment: 'transition' });
   };
+  // The wand turns over the last molars, never over the bare retromolar pads (a smooth dome
+  // gives tracking nothing to hold on to). Side sweeps run from molar edge to molar edge (+1 mm).
+  const firstCentre = first.arc, lastCentre = last.arc;
+  const sideStart = first.arc - first.halfWidth - 1, sideEnd = last.arc + last.halfWidth + 1;
   sweep(sStart, sEnd, 'occlusal', 'occlusal');
-  transition({ s: sEnd, view: 'occlusal' }, { s: sEnd, view: 'lingual' });
-  sweep(sEnd, sStart, 'lingual', 'lingual');
-  transition({ s: sStart, view: 'lingual' }, { s: sStart, view: 'buccal' });
-  sweep(sStart, sEnd, 'buccal', 'buccal');
+  transition({ s: sEnd, view: 'occlusal' }, { s: lastCentre, view: 'lingual' }, 30);
+  sweep(lastCentre, sideEnd, 'lingual', 'lingual');
+  sweep(sideEnd, sideStart, 'lingual', 'lingual');
+  transition({ s: sideStart, view: 'lingual' }, { s: firstCentre, view: 'buccal' }, 30);
+  sweep(firstCentre, sideStart, 'buccal', 'buccal');
+  sweep(sideStart, sideEnd, 'buccal', 'buccal');
   if (o.palate && model.palate) {
     // Three passes over the vault at growing distance from the teeth, back and forth.
-    transition({ s: sEnd, view: 'buccal' }, { s: sEnd, view: 'palate', lateral: 7 }, 30);
-    sweep(sEnd, sStart, 'palate', 'palate', 7);
+    transition({ s: sideEnd, view: 'buccal' }, { s: lastCentre, view: 'palate', lateral: 7 }, 30);
+    sweep(lastCentre, sStart, 'palate', 'palate', 7);
     transition({ s: sStart, view: 'palate', lateral: 7 }, { s: sStart, view: 'palate', lateral: 12.5 }, 12);
     sweep(sStart, sEnd, 'palate', 'palate', 12.5);
     transition({ s: sEnd, view: 'palate', lateral: 12.5 }, { s: sEnd, view: 'palate', lateral: 18 }, 12);

@@ -36,6 +36,35 @@ export const ABI_CONSTANT_NAMES = [
   'NOISE_HOLES', 'NOISE_HOLE_RADIUS_MIN', 'NOISE_HOLE_RADIUS_MAX', 'NOISE_OUTLIER_RATE', 'NOISE_OUTLIER_RANGE', 'NOISE_IMAGE_SIGMA',
   'NOISE_DEPTH_SCALE',
   'CHUNK_BYTES', 'CHUNK_FIRST', 'CHUNK_COUNT', 'CHUNK_MIN', 'CHUNK_MAX',
+  'BLOCK_SIDE', 'BLOCK_VOXELS', 'VOLUME_BYTES', 'VOLUME_VOXEL_SIZE', 'VOLUME_TRUNCATION', 'VOLUME_WEIGHT_CAP',
+  'VOLUME_FLAGS', 'VOLUME_HASH', 'VOLUME_HASH_MASK', 'VOLUME_COORDS', 'VOLUME_DATA', 'VOLUME_BLOCK_BYTES',
+  'VOLUME_CAPACITY', 'VOLUME_COUNT', 'VOLUME_FRAME', 'VOLUME_FULL', 'VOLUME_TOUCHED', 'VOLUME_STAMP',
+  'VOLUME_FLAG_COLOUR', 'VOLUME_FLAG_NIR', 'VOXEL_TSDF', 'VOXEL_WEIGHT', 'VOXEL_COUNT', 'VOXEL_COLOUR',
+  'WEIGHT_UNITS', 'FRAME_BYTES', 'FRAME_DEPTH', 'FRAME_DEPTH_KIND', 'FRAME_DEPTH_SCALE', 'FRAME_COLOUR',
+  'FRAME_NIR', 'FRAME_STRIDE', 'FRAME_BILINEAR', 'FRAME_DEPTH_U16', 'FRAME_DEPTH_F32', 'INTEGRATE_OUT_BLOCKS', 'INTEGRATE_OUT_NEW_BLOCKS',
+  'INTEGRATE_OUT_REFUSED', 'INTEGRATE_OUT_VALID_PIXELS', 'INTEGRATE_OUT_UPDATED_VOXELS', 'RAYCAST_OUT_HITS', 'RAYCAST_OUT_SAMPLES', 'EXTRACT_OUT_VERTICES', 'EXTRACT_OUT_TRIANGLES',
+  'CLOSEST_OUT_GRID_BYTES', 'CLOSEST_OUT_CELL_SIZE', 'CLOSEST_OUT_NX', 'CLOSEST_OUT_NY', 'CLOSEST_OUT_NZ', 'CLOSEST_OUT_TRIANGLES',
+  'CLOSEST_OUT_REFS', 'CLOSEST_OUT_SKIPPED_TRIANGLES', 'CLOSEST_OUT_FOUND', 'CLOSEST_OUT_BEYOND', 'CLOSEST_OUT_NONFINITE',
+  'METRICS_OUT_FOUND', 'METRICS_OUT_BEYOND', 'METRICS_OUT_NONFINITE', 'METRICS_OUT_ZERO_WEIGHT', 'METRICS_OUT_WEIGHT',
+  'METRICS_OUT_BEYOND_WEIGHT', 'METRICS_OUT_MEAN_ABS', 'METRICS_OUT_RMS', 'METRICS_OUT_MEAN', 'METRICS_OUT_MAX_ABS',
+  'METRICS_OUT_AREA', 'METRICS_OUT_NONFINITE_TRIANGLES',
+  'ACC_BYTES', 'ACC_ATA', 'ACC_ATB', 'ACC_RESIDUAL2', 'ACC_WEIGHT', 'ACC_INLIERS',
+  'ACC_VALID', 'SOLVE_OUT_X', 'SOLVE_OUT_MIN_EIGEN', 'SOLVE_OUT_MAX_EIGEN', 'SOLVE_OUT_WEAK_AXIS', 'ICP_BYTES',
+  'ICP_TRANSFORM', 'ICP_FX', 'ICP_FY', 'ICP_CX', 'ICP_CY', 'ICP_MAX_DISTANCE',
+  'ICP_MIN_NORMAL_COS', 'ICP_HUBER',
+  'CGRID_OUT_BYTES', 'CGRID_OUT_POINTS', 'CGRID_OUT_SKIPPED', 'CGRID_OUT_CELLS', 'CLOUD_OUT_FOUND', 'CLOUD_MAX_NEIGHBOURS',
+  'CLOUD_OUT_COUNT', 'CLOUD_OUT_NO_NORMAL', 'CLOUD_OUT_FLIPPED', 'CLOUD_OUT_COMPONENTS',
+  'NORMALS_ORIENT_NONE', 'NORMALS_ORIENT_TOWARD', 'NORMALS_ORIENT_AWAY', 'FPFH_BINS', 'FPFH_STRIDE',
+  'MATCH_OUT_MUTUAL', 'MATCH_OUT_WRITTEN',
+  'RANSAC_BYTES', 'RANSAC_MAX_ITERATIONS', 'RANSAC_SEED', 'RANSAC_INLIER_DISTANCE', 'RANSAC_EDGE_SIMILARITY', 'RANSAC_NORMAL_COS',
+  'RANSAC_CONFIDENCE', 'RANSAC_CANDIDATES', 'RANSAC_MIN_ITERATIONS', 'RANSAC_MIN_EDGE', 'RANSAC_MAX_CANDIDATES',
+  'RANSAC_OUT_TRANSFORM', 'RANSAC_OUT_ITERATIONS', 'RANSAC_OUT_HYPOTHESES', 'RANSAC_OUT_INLIERS', 'RANSAC_OUT_CANDIDATES',
+  'RANSAC_OUT_FITNESS', 'RANSAC_OUT_RMSE', 'RANSAC_OUT_RUNNER_UP',
+  'ICPN_BYTES', 'ICPN_TRANSFORM', 'ICPN_MAX_DISTANCE', 'ICPN_ROBUST_SCALE', 'ICPN_ROBUST', 'ICPN_MAX_ITERATIONS', 'ICPN_MIN_ROTATION',
+  'ICPN_MIN_TRANSLATION', 'ICPN_NORMAL_COS', 'ICPN_DAMPING', 'ROBUST_NONE', 'ROBUST_HUBER', 'ROBUST_TUKEY',
+  'ICPN_OUT_ITERATIONS', 'ICPN_OUT_CONVERGED', 'ICPN_OUT_FITNESS', 'ICPN_OUT_RMSE', 'ICPN_OUT_PLANE_RMSE', 'ICPN_OUT_INLIERS',
+  'ICPN_OUT_VALID', 'ICPN_OUT_EIGEN', 'ICPN_OUT_WEAK_AXIS', 'ICPN_OUT_SOLVE_FAILURES', 'ICPN_OUT_LAST_ROTATION',
+  'ICPN_OUT_LAST_TRANSLATION', 'ICPN_OUT_SCALE',
 ] as const;
 
 export type AbiConstantName = (typeof ABI_CONSTANT_NAMES)[number];
@@ -81,6 +110,50 @@ export interface Kernels {
   mesh_face_normals(positions: number, indices: number, triangles: number, normals: number): number;
   sim_wand_frame(camera: number, noise: number, seed: number, frame: number, faceNormals: number, indices: number, colors: number,
     nirValues: number, depth: number, triangle: number, bary: number, rawDepth: number, depthMm: number, colour: number, nir: number): number;
+  tsdf_integrate(volume: number, camera: number, frame: number, out: number): number;
+  tsdf_raycast(volume: number, camera: number, depth: number, normals: number, colour: number, nir: number, weight: number, out: number): number;
+  tsdf_extract_count(volume: number, blocks: number, blockCount: number, minWeight: number, out: number): number;
+  tsdf_extract(volume: number, blocks: number, blockCount: number, minWeight: number, positions: number, normals: number, colours: number,
+    nir: number, confidence: number, maxVertices: number, indices: number, maxTriangles: number, table: number, tableSlots: number, out: number): number;
+  tsdf_changed_blocks(volume: number, sinceFrame: number, list: number, capacity: number): number;
+  closest_grid_bytes(positions: number, vertexCount: number, indices: number, triangles: number, cellSize: number, maxCells: number, out: number): number;
+  closest_grid_build(positions: number, vertexCount: number, indices: number, triangles: number, cellSize: number, maxCells: number,
+    grid: number, gridBytes: number, out: number): number;
+  closest_points(grid: number, points: number, count: number, pointsF64: number, maxDistance: number, sortMode: number, scratch: number,
+    distances: number, signedDistances: number, triangleIds: number, closestPoints: number, out: number): number;
+  closest_points_scratch_bytes(grid: number, count: number): number;
+  metrics_vertex_areas(positions: number, vertexCount: number, indices: number, triangles: number, weights: number, out: number): number;
+  metrics_sample_surface(positions: number, vertexCount: number, indices: number, triangles: number, count: number, seed: number,
+    points: number, out: number): number;
+  metrics_weighted_stats(values: number, weights: number, count: number, quantiles: number, quantileCount: number, scratch: number,
+    quantileValues: number, out: number): number;
+  metrics_weighted_stats_scratch_bytes(count: number): number;
+  solve6(acc: number, out: number): number;
+  depth_to_mm(depth: number, kind: number, mmPerUnit: number, pixels: number, minDepth: number, maxDepth: number, out: number): number;
+  depth_downsample(depth: number, w: number, h: number, jump: number, out: number): number;
+  depth_vertex_normal_maps(depth: number, w: number, h: number, fx: number, fy: number, cx: number, cy: number, jump: number, vertices: number, normals: number): number;
+  icp_projective_accumulate(srcVertices: number, srcNormals: number, srcW: number, srcH: number, stride: number,
+    dstVertices: number, dstNormals: number, dstW: number, dstH: number, params: number, acc: number): number;
+  cloud_grid_bytes(count: number, slots: number, out: number): number;
+  cloud_grid_build(points: number, count: number, cellSize: number, slots: number, grid: number, bytes: number, out: number): number;
+  cloud_nearest(grid: number, queries: number, count: number, maxDistance: number, indices: number, distances: number, out: number): number;
+  cloud_knn(grid: number, queries: number, count: number, radius: number, k: number, indices: number, distances: number, out: number): number;
+  cloud_voxel_downsample(grid: number, points: number, count: number, normals: number, marks: number, outPoints: number, outNormals: number,
+    out: number): number;
+  cloud_normals(grid: number, points: number, count: number, radius: number, k: number, mode: number, vx: number, vy: number, vz: number,
+    normals: number, out: number): number;
+  cloud_orient_normals(grid: number, points: number, normals: number, count: number, radius: number, k: number, heap: number,
+    heapCapacity: number, visited: number, out: number): number;
+  cloud_mesh_vertex_normals(positions: number, vertexCount: number, indices: number, triangles: number, normals: number, out: number): number;
+  cloud_fpfh(grid: number, points: number, normals: number, count: number, radius: number, k: number, scratch: number, features: number,
+    out: number): number;
+  cloud_fpfh_scratch_bytes(count: number, k: number): number;
+  reg_match_features(src: number, nSrc: number, dst: number, nDst: number, minMutual: number, scratch: number, pairs: number, out: number): number;
+  reg_match_scratch_bytes(nSrc: number, nDst: number): number;
+  reg_ransac(srcPts: number, srcNormals: number, dstPts: number, dstNormals: number, pairs: number, nPairs: number, grid: number,
+    evalPts: number, evalCount: number, params: number, out: number): number;
+  icp_nearest(grid: number, dstNormals: number, srcPts: number, srcNormals: number, count: number, params: number, out: number): number;
+  reg_evaluate(grid: number, dstNormals: number, srcPts: number, srcNormals: number, count: number, params: number, out: number): number;
 }
 export type KernelName = Exclude<keyof Kernels, 'mem_alloc' | 'mem_free' | 'mem_size'>;
 
