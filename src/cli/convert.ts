@@ -4,7 +4,6 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
-import cliProgress from 'cli-progress';
 import { compileCore, type MeshEncoding, type MeshFormat, type MeshWarning } from '../index.js';
 import type { ConvertFileResult, ConvertTask, ConvertWorkerData } from './convert-worker.js';
 import { displayPath, expandInputs } from './inputs.js';
@@ -76,7 +75,7 @@ export async function runConvert(args: readonly string[], options: ConvertOption
   for (const c of plan.conflicts) results.set(c.input, { ok: false, ...c });
 
   if (plan.files.length > 0) {
-    const task = { to: options.to, encoding, weld: options.weld, makeDirs: outDir !== undefined, inFlight: Number(process.env.SF_INFLIGHT ?? FILES_IN_FLIGHT_PER_WORKER) };
+    const task = { to: options.to, encoding, weld: options.weld, makeDirs: outDir !== undefined, inFlight: FILES_IN_FLIGHT_PER_WORKER };
     const [{ Piscina }, wasm] = await poolParts;
     const pool = new Piscina({
       filename: CONVERT_WORKER_URL.href,
@@ -85,7 +84,12 @@ export async function runConvert(args: readonly string[], options: ConvertOption
       workerData: { wasm } satisfies ConvertWorkerData,
     });
     try {
-      for (const r of await runBatches(pool, plan.files, task, !options.json && io.stderr.isTTY === true ? io : undefined)) results.set(r.input, r);
+      const bar = !options.json && io.stderr.isTTY === true ? await progressBar(io, plan.files.length) : undefined;
+      try {
+        for (const r of await runBatches(pool, plan.files, task, (n) => bar?.increment(n))) results.set(r.input, r);
+      } finally {
+        bar?.stop();
+      }
     } finally {
       await pool.destroy();
     }
@@ -118,31 +122,28 @@ export async function runConvert(args: readonly string[], options: ConvertOption
 }
 
 /** Sends the files in batches; a batch whose worker died fails as a whole. Results in input order. */
-async function runBatches(pool: Piscina, files: PlannedFile[], task: Omit<ConvertTask, 'files'>, progressIo?: CliIo): Promise<ConvertFileResult[]> {
+async function runBatches(pool: Piscina, files: PlannedFile[], task: Omit<ConvertTask, 'files'>, onDone: (files: number) => void): Promise<ConvertFileResult[]> {
   const size = batchSize(files.length, pool.options.maxThreads);
   const batches: PlannedFile[][] = [];
   for (let i = 0; i < files.length; i += size) batches.push(files.slice(i, i + size));
-  const bar = progressIo ? progressBar(progressIo, files.length) : undefined;
-  try {
-    const done = await Promise.all(batches.map(async (batch) => {
-      let out: ConvertFileResult[];
-      try {
-        out = (await pool.run({ ...task, files: batch } satisfies ConvertTask)) as ConvertFileResult[];
-      } catch (error) {
-        // The worker itself died (out of memory, a crash): every file of its batch failed.
-        const message = `convert: the worker converting this file stopped: ${(error as Error)?.message ?? String(error)}`;
-        out = batch.map((f) => ({ ok: false, input: f.input, code: 'ENGINE_FAILED', message, details: { file: f.input } }));
-      }
-      bar?.increment(batch.length);
-      return out;
-    }));
-    return done.flat();
-  } finally {
-    bar?.stop();
-  }
+  const done = await Promise.all(batches.map(async (batch) => {
+    let out: ConvertFileResult[];
+    try {
+      out = (await pool.run({ ...task, files: batch } satisfies ConvertTask)) as ConvertFileResult[];
+    } catch (error) {
+      // The worker itself died (out of memory, a crash): every file of its batch failed.
+      const message = `convert: the worker converting this file stopped: ${(error as Error)?.message ?? String(error)}`;
+      out = batch.map((f) => ({ ok: false, input: f.input, code: 'ENGINE_FAILED', message, details: { file: f.input } }));
+    }
+    onDone(batch.length);
+    return out;
+  }));
+  return done.flat();
 }
 
-function progressBar(io: CliIo, total: number): cliProgress.SingleBar {
+/** A progress bar on stderr (only used when stderr is a terminal; loaded on demand). */
+async function progressBar(io: CliIo, total: number) {
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar({
     stream: io.stderr as NodeJS.WritableStream,
     format: 'converting [{bar}] {value}/{total} files  {percentage}%  ETA {eta_formatted}',

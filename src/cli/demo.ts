@@ -1,9 +1,9 @@
 // `scanfuse demo`: a self-contained tour of the I/O API on a generated mesh (no input files).
 // A closed torus of 200,000 triangles goes STL -> PLY -> ASCII PLY -> STL through files in a
 // temporary folder; each step is timed and read back, and the last mesh must equal the first.
-import { mkdtemp, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createEngine, type Mesh, type MeshEncoding, type MeshFormat } from '../index.js';
 import { readMeshFile, writeMeshFile } from '../node/index.js';
@@ -11,7 +11,7 @@ import { EXIT_FAILED, EXIT_OK, type CliIo } from './io.js';
 import { count, formatBytes, num } from './report.js';
 
 export interface DemoOptions {
-  /** Folder for the files (default: a new folder in the system's temporary directory). */
+  /** Folder for the files (default: `scanfuse-demo` in the system's temporary directory, reused by every run). */
   dir?: string;
 }
 
@@ -73,7 +73,8 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<number> 
     const t1 = performance.now();
     const original = torusMesh(R, r, around, tube);
     const tGen = performance.now() - t1;
-    const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'scanfuse-demo-')));
+    const dir = options.dir === undefined ? join(tmpdir(), 'scanfuse-demo') : resolve(io.cwd, options.dir);
+    await mkdir(dir, { recursive: true });
     out(`scanfuse demo: a torus (R ${R} mm, r ${r} mm) of ${count(original.positions.length / 3)} vertices and ${count(original.indices.length / 3)} triangles`);
     out(`  engine ready in ${ms(tEngine)}, mesh generated in ${ms(tGen)}`);
     out();

@@ -14,9 +14,31 @@ export interface CliIo {
   cwd: string;
 }
 
-/** The process's own streams and working directory. */
+/**
+ * The process's own streams and working directory. A reader that goes away (`scanfuse info x |
+ * head`) silences that stream instead of crashing the command: a conversion still finishes its
+ * files and cleans up.
+ */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
+  return { stdout: quietOnEpipe(process.stdout), stderr: quietOnEpipe(process.stderr), cwd: process.cwd() };
+}
+
+function quietOnEpipe(stream: NodeJS.WriteStream): CliOutput {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closed = true;
+  });
+  return {
+    write: (chunk: string) => (closed ? false : stream.write(chunk)),
+    get isTTY() {
+      return stream.isTTY === true;
+    },
+    /** Terminal width (cli-progress reads it). */
+    get columns() {
+      return stream.columns;
+    },
+  } as CliOutput;
 }
 
 /** A mistake in the command line (exit code 2), as opposed to a file that failed (exit code 1). */

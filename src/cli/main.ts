@@ -91,7 +91,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   program
     .command('demo')
     .description('generate a 200k-triangle torus and take it STL -> PLY -> ASCII PLY -> STL, timing each step')
-    .option('--dir <dir>', 'folder for the files (default: a new temporary folder)')
+    .option('--dir <dir>', 'folder for the files (default: scanfuse-demo in the temporary folder, replaced on each run)')
     .action(async (opts: { dir?: string }) => {
       const { runDemo } = await import('./demo.js');
       setExit(await runDemo(opts, io));
