@@ -41,7 +41,7 @@ export { tsdf_extract_count, tsdf_extract, tsdf_changed_blocks } from "./fusion/
 // Registration and tracking.
 export * from "./abi/registration-layout";
 export { solve6 } from "./registration/solve6";
-export { depth_to_mm, depth_downsample, depth_vertex_normal_maps } from "./registration/depth-maps";
+export { depth_to_mm, depth_downsample, depth_vertex_normal_maps, depth_view_weights } from "./registration/depth-maps";
 export { icp_projective_accumulate } from "./registration/icp-projective";
 
 // Point-cloud registration: point grid, downsampling, normals, FPFH, matching, RANSAC, ICP.

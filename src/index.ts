@@ -22,3 +22,21 @@ export {
   absoluteTrajectoryError, relativePoseError, hornAlignment,
   type AbsoluteTrajectoryError, type RelativePoseError, type RelativePoseErrorOptions, type ErrorSummary,
 } from './metrics/trajectory.js';
+export type { PointCloud } from './registration/point-cloud.js';
+export {
+  registerPointClouds, DEFAULT_REGISTRATION_OPTIONS, type RegistrationOptions,
+} from './registration/register-point-clouds.js';
+export { registerMeshes } from './registration/register-meshes.js';
+export type { RegistrationResult, RegistrationConditioning, RegistrationVerdict } from './registration/registration-result.js';
+export {
+  globalRegistration, DEFAULT_GLOBAL_REGISTRATION_OPTIONS, type GlobalRegistrationOptions, type GlobalRegistrationResult,
+} from './registration/global-registration.js';
+export { voxelDownsample } from './registration/voxel-downsample.js';
+export {
+  estimateNormals, DEFAULT_ESTIMATE_NORMALS_OPTIONS, type EstimateNormalsOptions, type EstimateNormalsResult, type NormalOrientation,
+} from './registration/estimate-normals.js';
+export { computeFpfh, FPFH_BIN_COUNT, DEFAULT_FPFH_OPTIONS, type FpfhOptions } from './registration/fpfh-features.js';
+export {
+  nearestNeighbours, DEFAULT_NEAREST_NEIGHBOURS_OPTIONS, type NearestNeighboursOptions, type NearestNeighboursResult,
+} from './registration/nearest-neighbours.js';
+export type { RobustKernel } from './registration/cloud-kernels.js';

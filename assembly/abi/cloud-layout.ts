@@ -46,7 +46,7 @@ export const RANSAC_OUT_FITNESS: u32 = 144;   // f64: evaluated points with a ta
 export const RANSAC_OUT_RMSE: u32 = 152;      // f64 mm: RMS distance of those points
 export const RANSAC_OUT_RUNNER_UP: u32 = 160; // f64: fitness of the best hypothesis that differs from the chosen one (ambiguity)
 // ---- Nearest-neighbour point-to-plane ICP (icp_nearest) and evaluation (reg_evaluate) -------
-export const ICPN_BYTES: u32 = 160;
+export const ICPN_BYTES: u32 = 168;
 export const ICPN_TRANSFORM: u32 = 0;         // 12 f64: source -> target, row-major 3x4 (in: start; out: result)
 export const ICPN_MAX_DISTANCE: u32 = 96;     // f64 mm: correspondence gate (nearest target point within it)
 export const ICPN_ROBUST_SCALE: u32 = 104;    // f64 mm: Huber threshold / Tukey width of the point-to-plane residual
@@ -55,7 +55,9 @@ export const ICPN_MAX_ITERATIONS: u32 = 116;  // u32
 export const ICPN_MIN_ROTATION: u32 = 120;    // f64 rad: converged when an update rotates less than this ...
 export const ICPN_MIN_TRANSLATION: u32 = 128; // f64 mm: ... and moves less than this
 export const ICPN_NORMAL_COS: u32 = 136;      // f64: with source normals, pairs with |R n_s . n_t| below this are left out (0: off)
-export const ICPN_DAMPING: u32 = 144;         // f64 >= 0: Levenberg damping, relative to the mean diagonal (0: none)
+export const ICPN_DAMPING: u32 = 144;         // f64 >= 0: Levenberg-Marquardt damping, each diagonal entry grows by this fraction (0: none)
+export const ICPN_MIN_RELATIVE_CHANGE: u32 = 152; // f64 >= 0: also converged when the inlier count and the point-to-plane RMS both changed by at most this fraction
+export const ICPN_MAX_TANGENTIAL: u32 = 160;  // f64 mm: pairs whose points are farther apart than this along the target's tangent plane are left out (0: off)
 export const ROBUST_NONE: u32 = 0;
 export const ROBUST_HUBER: u32 = 1;
 export const ROBUST_TUKEY: u32 = 2;

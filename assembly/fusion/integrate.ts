@@ -5,7 +5,7 @@ import { STATUS_OK, STATUS_INVALID_ARGUMENT } from "../abi/status";
 import {
   VOLUME_TRUNCATION, VOLUME_WEIGHT_CAP, VOLUME_FLAGS, VOLUME_COORDS, VOLUME_FRAME, VOLUME_TOUCHED, VOLUME_STAMP,
   VOLUME_FLAG_COLOUR, VOLUME_FLAG_NIR, VOXEL_TSDF, VOXEL_WEIGHT, VOXEL_COUNT, VOXEL_COLOUR, WEIGHT_UNITS,
-  FRAME_DEPTH, FRAME_DEPTH_KIND, FRAME_DEPTH_SCALE, FRAME_COLOUR, FRAME_NIR, FRAME_STRIDE, FRAME_BILINEAR, FRAME_DEPTH_U16, FRAME_DEPTH_F32,
+  FRAME_DEPTH, FRAME_DEPTH_KIND, FRAME_DEPTH_SCALE, FRAME_COLOUR, FRAME_NIR, FRAME_STRIDE, FRAME_BILINEAR, FRAME_WEIGHTS, FRAME_DEPTH_U16, FRAME_DEPTH_F32,
   INTEGRATE_OUT_BLOCKS, INTEGRATE_OUT_NEW_BLOCKS, INTEGRATE_OUT_REFUSED, INTEGRATE_OUT_VALID_PIXELS, INTEGRATE_OUT_UPDATED_VOXELS,
   BLOCK_SIDE, BLOCK_VOXELS,
 } from "../abi/fusion-layout";
@@ -47,13 +47,19 @@ import { NO_BLOCK, blockData, findOrAddBlock, voxelSize } from "./volume";
   return n;
 }
 
+/** Observation weight 0..1 of the pixel nearest (u, v) from a u8 weight map. */
+@inline function pixelWeight(weights: usize, w: i32, h: i32, u: f32, v: f32): f32 {
+  let x = min<i32>(w - 1, max<i32>(0, <i32>Mathf.round(u))), y = min<i32>(h - 1, max<i32>(0, <i32>Mathf.round(v)));
+  return <f32>load<u8>(weights + <usize>y * w + x) * (1.0 / 255.0);
+}
+
 /** Colour and NIR running averages of one voxel from pixel (round(u), round(v)), previous weight `prevW`. */
 @inline function blendImage(colour: usize, nir: usize, hasColour: bool, hasNir: bool, data: usize, nirOffset: usize, vi: usize, w: i32,
-  h: i32, uf: f32, vf: f32, prevW: f32): void {
+  h: i32, uf: f32, vf: f32, prevW: f32, bw: f32): void {
   let pu = min<i32>(w - 1, max<i32>(0, <i32>Mathf.round(uf)));
   let pv = min<i32>(h - 1, max<i32>(0, <i32>Mathf.round(vf)));
   let pk = <usize>pv * w + <usize>pu;
-  let bw = <f32>WEIGHT_UNITS, sum = prevW + bw;
+  let sum = prevW + bw;
   if (hasColour) {
     let q = data + VOXEL_COLOUR + vi * 3, src = colour + pk * 3;
     for (let ch = 0; ch < 3; ch++) {
@@ -85,6 +91,7 @@ export function tsdf_integrate(vol: usize, camera: usize, frame: usize, out: usi
   let colour = <usize>load<u32>(frame, FRAME_COLOUR), nir = <usize>load<u32>(frame, FRAME_NIR);
   let stride = max<i32>(1, <i32>load<u32>(frame, FRAME_STRIDE));
   let bilinear = load<u32>(frame, FRAME_BILINEAR) != 0;
+  let weights = <usize>load<u32>(frame, FRAME_WEIGHTS);
   let flags = load<u32>(vol, VOLUME_FLAGS);
   let voxel = voxelSize(vol), trunc = load<f32>(vol, VOLUME_TRUNCATION);
   let cap = load<f32>(vol, VOLUME_WEIGHT_CAP);
@@ -108,7 +115,7 @@ export function tsdf_integrate(vol: usize, camera: usize, frame: usize, out: usi
   for (let v = 0; v < h; v += stride) {
     for (let u = 0; u < w; u += stride) {
       let z = depthAt(depth, kind, scale, <usize>v * w + u);
-      if (!(z >= near && z <= far)) continue;
+      if (!(z >= near && z <= far) || !isFinite(z)) continue;
       valid++;
       let rx = (<f32>u - cx) / fx, ry = (<f32>v - cy) / fy;
       let len = Mathf.sqrt(rx * rx + ry * ry + 1);
@@ -142,6 +149,7 @@ export function tsdf_integrate(vol: usize, camera: usize, frame: usize, out: usi
   let wLimit = <f32>w - 0.5, hLimit = <f32>h - 0.5;
   let lanes = f32x4(0, 1, 2, 3);
   let sx4 = f32x4.splat(c.r00 * voxel), sy4 = f32x4.splat(c.r10 * voxel), sz4 = f32x4.splat(c.r20 * voxel);
+  let maxFinite4 = f32x4.splat(<f32>3.4028234663852886e38), zero4 = f32x4.splat(0);
   let near4 = f32x4.splat(near), far4 = f32x4.splat(far), one4 = f32x4.splat(1), minusOne4 = f32x4.splat(-1);
   let fx4 = f32x4.splat(fx), fy4 = f32x4.splat(fy), cx4 = f32x4.splat(cx), cy4 = f32x4.splat(cy);
   let lo4 = f32x4.splat(-0.5), wl4 = f32x4.splat(wLimit), hl4 = f32x4.splat(hLimit);
@@ -185,10 +193,20 @@ export function tsdf_integrate(vol: usize, camera: usize, frame: usize, out: usi
           let d2: f32 = (mask & 4) ? sampleDepth(depth, kind, scale, w, h, f32x4.extract_lane(uf4, 2), f32x4.extract_lane(vf4, 2), jump, bilinear) : 0;
           let d3: f32 = (mask & 8) ? sampleDepth(depth, kind, scale, w, h, f32x4.extract_lane(uf4, 3), f32x4.extract_lane(vf4, 3), jump, bilinear) : 0;
           let d4 = f32x4(d0, d1, d2, d3);
+          // Observation weights (WEIGHT_UNITS per full observation) from the per-pixel weight map.
+          let o4 = units4;
+          if (weights != 0) {
+            let o0: f32 = (mask & 1) ? pixelWeight(weights, w, h, f32x4.extract_lane(uf4, 0), f32x4.extract_lane(vf4, 0)) : 0;
+            let o1: f32 = (mask & 2) ? pixelWeight(weights, w, h, f32x4.extract_lane(uf4, 1), f32x4.extract_lane(vf4, 1)) : 0;
+            let o2: f32 = (mask & 4) ? pixelWeight(weights, w, h, f32x4.extract_lane(uf4, 2), f32x4.extract_lane(vf4, 2)) : 0;
+            let o3: f32 = (mask & 8) ? pixelWeight(weights, w, h, f32x4.extract_lane(uf4, 3), f32x4.extract_lane(vf4, 3)) : 0;
+            o4 = f32x4.nearest(f32x4.mul(f32x4(o0, o1, o2, o3), units4));
+          }
           // Projective signed distance along each pixel's ray (positive in front of the surface).
           let stretch = f32x4.sqrt(f32x4.add(f32x4.add(f32x4.mul(rx4, rx4), f32x4.mul(ry4, ry4)), one4));
           let sdf4 = f32x4.mul(f32x4.sub(d4, Z4), stretch);
-          let use = v128.and(inside, v128.and(v128.and(f32x4.ge(d4, near4), f32x4.le(d4, far4)), f32x4.ge(sdf4, negTrunc4)));
+          // d <= far also rejects +Infinity unless far is infinite: bound it by the largest finite float too.
+          let use = v128.and(v128.and(inside, f32x4.gt(o4, zero4)), v128.and(v128.and(f32x4.ge(d4, near4), f32x4.le(d4, f32x4.min(far4, maxFinite4))), f32x4.ge(sdf4, negTrunc4)));
           let useMask = i32x4.bitmask(use);
           if (useMask == 0) continue;
           let value4 = f32x4.min(one4, f32x4.mul(sdf4, invTrunc4));
@@ -198,11 +216,11 @@ export function tsdf_integrate(vol: usize, camera: usize, frame: usize, out: usi
           let oldT = v128.load64_zero(tp), oldW = v128.load64_zero(wp), oldN = v128.load64_zero(np);
           let old4 = f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(oldT)), inv32767);
           let w4 = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(oldW));
-          let sum4 = f32x4.add(w4, units4);
-          let blended = f32x4.div(f32x4.add(f32x4.mul(old4, w4), f32x4.mul(value4, units4)), sum4);
+          let sum4 = f32x4.add(w4, o4);
+          let blended = f32x4.div(f32x4.add(f32x4.mul(old4, w4), f32x4.mul(value4, o4)), f32x4.max(sum4, one4));
           blended = f32x4.max(f32x4.min(blended, one4), minusOne4);
           let newT32 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(blended, s32767)));
-          let newW32 = i32x4.min_u(i32x4.add(i32x4.extend_low_i16x8_u(oldW), unitsI4), capI4);
+          let newW32 = i32x4.min_u(i32x4.add(i32x4.extend_low_i16x8_u(oldW), i32x4.trunc_sat_f32x4_u(o4)), capI4);
           let newT = i16x8.narrow_i32x4_s(newT32, newT32);
           let newW = i16x8.narrow_i32x4_u(newW32, newW32);
           let newN = i16x8.add_sat_u(oldN, i16x8.splat(1));
@@ -220,7 +238,8 @@ export function tsdf_integrate(vol: usize, camera: usize, frame: usize, out: usi
               let vf = l == 0 ? f32x4.extract_lane(vf4, 0) : l == 1 ? f32x4.extract_lane(vf4, 1) : l == 2 ? f32x4.extract_lane(vf4, 2) : f32x4.extract_lane(vf4, 3);
               let prevW: f32 = l == 0 ? <f32>i16x8.extract_lane_u(oldW, 0) : l == 1 ? <f32>i16x8.extract_lane_u(oldW, 1)
                 : l == 2 ? <f32>i16x8.extract_lane_u(oldW, 2) : <f32>i16x8.extract_lane_u(oldW, 3);
-              blendImage(colour, nir, hasColour, hasNir, data, nirOffset, vi + <usize>l, w, h, uf, vf, prevW);
+              let obs: f32 = l == 0 ? f32x4.extract_lane(o4, 0) : l == 1 ? f32x4.extract_lane(o4, 1) : l == 2 ? f32x4.extract_lane(o4, 2) : f32x4.extract_lane(o4, 3);
+              blendImage(colour, nir, hasColour, hasNir, data, nirOffset, vi + <usize>l, w, h, uf, vf, prevW, obs);
             }
           }
         }

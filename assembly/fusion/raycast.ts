@@ -92,7 +92,7 @@ export function tsdf_raycast(vol: usize, camera: usize, depth: usize, normals: u
         if (value <= 0) {
           // A front-facing zero crossing, or the inside of a surface entered where nothing was
           // seen in front of it: stop either way (never report a surface behind another).
-          if (!isNaN(prevValue) && prevValue > 0) found = prevZ + (z - prevZ) * prevValue / (prevValue - value);
+          if (!isNaN(prevValue) && prevValue > 0) found = refineCrossing(cur, invVoxel, ox, oy, oz, dx, dy, dz, prevZ, prevValue, z, value);
           break;
         }
         prevValue = value;
@@ -118,6 +118,15 @@ export function tsdf_raycast(vol: usize, camera: usize, depth: usize, normals: u
         // World gradient -> camera; the gradient points outward (toward the camera).
         let nx = r00 * gxv + r01 * gyv + r02 * gzv, ny = r10 * gxv + r11 * gyv + r12 * gzv, nz = r20 * gxv + r21 * gyv + r22 * gzv;
         let nl = Mathf.sqrt(nx * nx + ny * ny + nz * nz);
+        if (!(nl > 0) || isNaN(nl)) {
+          // A neighbour is unobserved: one-sided differences from the hit point.
+          let f0 = trilinear(cur, invVoxel, x, y, zz);
+          let ax = oneSided(trilinear(cur, invVoxel, x + e, y, zz), trilinear(cur, invVoxel, x - e, y, zz), f0);
+          let ay = oneSided(trilinear(cur, invVoxel, x, y + e, zz), trilinear(cur, invVoxel, x, y - e, zz), f0);
+          let az = oneSided(trilinear(cur, invVoxel, x, y, zz + e), trilinear(cur, invVoxel, x, y, zz - e), f0);
+          nx = r00 * ax + r01 * ay + r02 * az; ny = r10 * ax + r11 * ay + r12 * az; nz = r20 * ax + r21 * ay + r22 * az;
+          nl = Mathf.sqrt(nx * nx + ny * ny + nz * nz);
+        }
         if (!(nl > 0) || isNaN(nl)) { nx = 0; ny = 0; nz = 0; } else { nx /= nl; ny /= nl; nz /= nl; }
         store<f32>(normals + k * 12, nx); store<f32>(normals + k * 12, ny, 4); store<f32>(normals + k * 12, nz, 8);
       }
@@ -140,4 +149,36 @@ export function tsdf_raycast(vol: usize, camera: usize, depth: usize, normals: u
   store<u32>(out + RAYCAST_OUT_HITS, hits);
   store<u32>(out + RAYCAST_OUT_SAMPLES, samples);
   return STATUS_OK;
+}
+
+/** A gradient component from whichever of the forward (f+ - f0) and backward (f0 - f-) differences exist (times 2, like a central one). */
+@inline function oneSided(plus: f32, minus: f32, f0: f32): f32 {
+  if (!isNaN(plus) && !isNaN(minus)) return plus - minus;
+  if (!isNaN(plus) && !isNaN(f0)) return 2 * (plus - f0);
+  if (!isNaN(minus) && !isNaN(f0)) return 2 * (f0 - minus);
+  return NaN;
+}
+
+/**
+ * The zero crossing of the trilinear TSDF between camera depths z0 (value f0 > 0) and z1
+ * (f1 <= 0) along the ray origin + d * z: a few steps of regula falsi with bisection fallback on
+ * exact trilinear values (the marching step may span several voxels).
+ */
+function refineCrossing(cur: Cursor, invVoxel: f32, ox: f32, oy: f32, oz: f32, dx: f32, dy: f32, dz: f32,
+  z0: f32, f0: f32, z1: f32, f1: f32): f32 {
+  // The samples the march took may be coarse: re-evaluate both ends exactly.
+  let a = trilinear(cur, invVoxel, ox + dx * z0, oy + dy * z0, oz + dz * z0);
+  let b = trilinear(cur, invVoxel, ox + dx * z1, oy + dy * z1, oz + dz * z1);
+  if (isNaN(a) || !(a > 0)) a = f0;
+  if (isNaN(b) || !(b <= 0)) b = f1;
+  let lo = z0, hi = z1;
+  for (let i = 0; i < 6; i++) {
+    let t = a / (a - b);
+    // Keep the step inside the bracket and away from its ends (bisection when the secant stalls).
+    let zm = lo + (hi - lo) * (t < 0.1 || t > 0.9 ? <f32>0.5 : t);
+    let fm = trilinear(cur, invVoxel, ox + dx * zm, oy + dy * zm, oz + dz * zm);
+    if (isNaN(fm)) break;
+    if (fm > 0) { lo = zm; a = fm; } else { hi = zm; b = fm; }
+  }
+  return lo + (hi - lo) * (a / (a - b));
 }

@@ -82,3 +82,36 @@ export function depth_vertex_normal_maps(depth: usize, w: u32, h: u32, fx: f32, 
   }
   return STATUS_OK;
 }
+
+/**
+ * Per-pixel observation weights for fusion (u8, 255 = 1): the cosine between the pixel's ray and
+ * the surface normal (from the neighbouring pixels), 0 below `minCos` (grazing measurements are
+ * the noisiest and most biased) and where no normal can be formed (depth edges, borders).
+ */
+export function depth_view_weights(depth: usize, w: u32, h: u32, fx: f32, fy: f32, cx: f32, cy: f32, jump: f32, minCos: f32, out: usize): i32 {
+  let ifx: f32 = 1 / fx, ify: f32 = 1 / fy;
+  memory.fill(out, 0, <usize>w * h);
+  for (let y: u32 = 1; y + 1 < h; y++) {
+    for (let x: u32 = 1; x + 1 < w; x++) {
+      let k = <usize>y * w + x;
+      let z = load<f32>(depth + (k << 2));
+      if (z <= 0) continue;
+      let zl = load<f32>(depth + ((k - 1) << 2)), zr = load<f32>(depth + ((k + 1) << 2));
+      let zu = load<f32>(depth + ((k - <usize>w) << 2)), zd = load<f32>(depth + ((k + <usize>w) << 2));
+      if (zl <= 0 || zr <= 0 || zu <= 0 || zd <= 0) continue;
+      if (abs(zl - z) > jump || abs(zr - z) > jump || abs(zu - z) > jump || abs(zd - z) > jump) continue;
+      // Back-projected neighbours: (right - left) and (down - up).
+      let rxl = (<f32>x - 1 - cx) * ifx, rxr = (<f32>x + 1 - cx) * ifx, ry = (<f32>y - cy) * ify;
+      let ax = rxr * zr - rxl * zl, ay = ry * (zr - zl), az = zr - zl;
+      let rx = (<f32>x - cx) * ifx, ryu = (<f32>y - 1 - cy) * ify, ryd = (<f32>y + 1 - cy) * ify;
+      let bx = rx * (zd - zu), by = ryd * zd - ryu * zu, bz = zd - zu;
+      let nx = ay * bz - az * by, ny = az * bx - ax * bz, nz = ax * by - ay * bx;
+      let nl = Mathf.sqrt(nx * nx + ny * ny + nz * nz), rl = Mathf.sqrt(rx * rx + ry * ry + 1);
+      if (!(nl > 0)) continue;
+      let c = abs(nx * rx + ny * ry + nz) / (nl * rl);
+      if (c < minCos) continue;
+      store<u8>(out + k, <u8>Mathf.round(min<f32>(1, c) * 255));
+    }
+  }
+  return STATUS_OK;
+}

@@ -7,19 +7,13 @@ import { FPFH_STRIDE, MATCH_OUT_MUTUAL, MATCH_OUT_WRITTEN } from "../abi/cloud-l
 
 const CHUNK: u32 = 64;
 
-/** Squared distance of two descriptors of FPFH_STRIDE (= 36) f32, in f32 SIMD. */
-@inline function descriptorDistance(a: usize, b: usize): f32 {
-  let d0 = f32x4.sub(v128.load(a), v128.load(b));
-  let d1 = f32x4.sub(v128.load(a, 16), v128.load(b, 16));
-  let d2 = f32x4.sub(v128.load(a, 32), v128.load(b, 32));
+/** Squared distance between a descriptor held in nine v128 values and one at `b` (f32 SIMD). */
+@inline function distanceTo(s0: v128, s1: v128, s2: v128, s3: v128, s4: v128, s5: v128, s6: v128, s7: v128, s8: v128, b: usize): f32 {
+  let d0 = f32x4.sub(s0, v128.load(b)), d1 = f32x4.sub(s1, v128.load(b, 16)), d2 = f32x4.sub(s2, v128.load(b, 32));
   let acc = f32x4.add(f32x4.mul(d0, d0), f32x4.add(f32x4.mul(d1, d1), f32x4.mul(d2, d2)));
-  let d3 = f32x4.sub(v128.load(a, 48), v128.load(b, 48));
-  let d4 = f32x4.sub(v128.load(a, 64), v128.load(b, 64));
-  let d5 = f32x4.sub(v128.load(a, 80), v128.load(b, 80));
+  let d3 = f32x4.sub(s3, v128.load(b, 48)), d4 = f32x4.sub(s4, v128.load(b, 64)), d5 = f32x4.sub(s5, v128.load(b, 80));
   acc = f32x4.add(acc, f32x4.add(f32x4.mul(d3, d3), f32x4.add(f32x4.mul(d4, d4), f32x4.mul(d5, d5))));
-  let d6 = f32x4.sub(v128.load(a, 96), v128.load(b, 96));
-  let d7 = f32x4.sub(v128.load(a, 112), v128.load(b, 112));
-  let d8 = f32x4.sub(v128.load(a, 128), v128.load(b, 128));
+  let d6 = f32x4.sub(s6, v128.load(b, 96)), d7 = f32x4.sub(s7, v128.load(b, 112)), d8 = f32x4.sub(s8, v128.load(b, 128));
   acc = f32x4.add(acc, f32x4.add(f32x4.mul(d6, d6), f32x4.add(f32x4.mul(d7, d7), f32x4.mul(d8, d8))));
   // Horizontal sum.
   acc = f32x4.add(acc, v128.shuffle<f32>(acc, acc, 2, 3, 0, 1));
@@ -44,10 +38,13 @@ function matchChunk(src: usize, i0: u32, i1: u32, dst: usize, nDst: u32, rowBest
     let row = rowBest + (<usize>i << 3);
     if (isEmpty(a)) { store<i32>(row, -1); store<f32>(row, Infinity, 4); continue; }
     let best: f32 = Infinity, bestJ: i32 = -1;
+    // The source descriptor stays in registers for the whole row.
+    let s0 = v128.load(a), s1 = v128.load(a, 16), s2 = v128.load(a, 32), s3 = v128.load(a, 48), s4 = v128.load(a, 64);
+    let s5 = v128.load(a, 80), s6 = v128.load(a, 96), s7 = v128.load(a, 112), s8 = v128.load(a, 128);
     for (let j: u32 = 0; j < nDst; j++) {
       let col = colBest + (<usize>j << 3);
       if (load<i32>(col) == -2) continue; // empty target descriptor
-      let d = descriptorDistance(a, dst + <usize>j * STRIDE_BYTES);
+      let d = distanceTo(s0, s1, s2, s3, s4, s5, s6, s7, s8, dst + <usize>j * STRIDE_BYTES);
       if (d < best) { best = d; bestJ = <i32>j; }
       if (d < load<f32>(col, 4)) { store<i32>(col, <i32>i); store<f32>(col, d, 4); }
     }

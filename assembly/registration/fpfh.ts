@@ -13,6 +13,9 @@ import { useGrid, searchGrid, resultPos, resultD2, inputIndex } from "./point-gr
 
 const CHUNK: u32 = 1024;
 const BINS: i32 = 11;
+/** SPFH rows in the scratch are padded like the descriptors (zeros after the bins). */
+const SPFH_STRIDE: u32 = FPFH_STRIDE;
+const SPFH_BYTES: usize = <usize>SPFH_STRIDE << 2;
 
 // Pair features of the last pairFeatures() call.
 let fAlpha: f64 = 0, fPhi: f64 = 0, fTheta: f64 = 0;
@@ -26,7 +29,7 @@ let fAlpha: f64 = 0, fPhi: f64 = 0, fTheta: f64 = 0;
   let a1 = (n1x * dx + n1y * dy + n1z * dz) / len;
   let a2 = (n2x * dx + n2y * dy + n2z * dz) / len;
   let ux = n1x, uy = n1y, uz = n1z, tx = n2x, ty = n2y, tz = n2z;
-  if (Math.acos(Math.abs(a1)) > Math.acos(Math.abs(a2))) {
+  if (Math.abs(a1) < Math.abs(a2)) { // acos(|a1|) > acos(|a2|): acos decreases on [0, 1]
     ux = n2x; uy = n2y; uz = n2z; tx = n1x; ty = n1y; tz = n1z;
     dx = -dx; dy = -dy; dz = -dz;
     fTheta = -a2;
@@ -56,10 +59,10 @@ let fAlpha: f64 = 0, fPhi: f64 = 0, fTheta: f64 = 0;
 
 /** Scratch bytes of cloud_fpfh for `count` points and k neighbours. */
 export function cloud_fpfh_scratch_bytes(count: u32, k: u32): f64 {
-  return <f64>count * (<f64>FPFH_BINS * 4 + <f64>k * 8 + 4) + 64;
+  return <f64>count * (<f64>SPFH_BYTES + <f64>k * 8 + 8) + 64;
 }
 
-let sPoints: usize = 0, sNormals: usize = 0, sSpfh: usize = 0, sNb: usize = 0, sNbD: usize = 0, sNbN: usize = 0, sK: u32 = 0;
+let sPoints: usize = 0, sNormals: usize = 0, sSpfh: usize = 0, sNb: usize = 0, sNbD: usize = 0, sNbN: usize = 0, sValid: usize = 0, sK: u32 = 0;
 let sMissing: u32 = 0;
 
 @inline function hasNormal(i: u32): bool {
@@ -70,8 +73,9 @@ let sMissing: u32 = 0;
 /** SPFH of points [i0, i1), keeping each point's neighbour list for the second pass. */
 function spfhChunk(i0: u32, i1: u32, r2: f64): void {
   for (let i = i0; i < i1; i++) {
-    let hist = sSpfh + <usize>i * (<usize>FPFH_BINS << 2);
-    memory.fill(hist, 0, <usize>FPFH_BINS << 2);
+    let hist = sSpfh + <usize>i * SPFH_BYTES;
+    memory.fill(hist, 0, SPFH_BYTES);
+    store<f32>(sValid + (<usize>i << 2), 0);
     let list = sNb + <usize>i * (<usize>sK << 2), listD = sNbD + <usize>i * (<usize>sK << 2);
     store<u32>(sNbN + (<usize>i << 2), 0);
     let p = sPoints + <usize>i * 12, pn = sNormals + <usize>i * 12;
@@ -91,53 +95,61 @@ function spfhChunk(i0: u32, i1: u32, r2: f64): void {
       used++;
     }
     store<u32>(sNbN + (<usize>i << 2), used);
-    // The histogram of the pair features; increments of 100 / valid pairs.
+    // The histogram of the pair features: unit counts, then scaled to sum 100 per part.
     let valid: u32 = 0;
-    for (let j: u32 = 0; j < used; j++) {
-      let o = load<u32>(list + (<usize>j << 2));
-      let q = sPoints + <usize>o * 12, qn = sNormals + <usize>o * 12;
-      if (pairFeatures(px, py, pz, nx, ny, nz, <f64>load<f32>(q), <f64>load<f32>(q, 4), <f64>load<f32>(q, 8),
-        <f64>load<f32>(qn), <f64>load<f32>(qn, 4), <f64>load<f32>(qn, 8))) valid++;
-    }
-    if (valid == 0) continue;
-    let inc = <f32>(100.0 / <f64>valid);
     for (let j: u32 = 0; j < used; j++) {
       let o = load<u32>(list + (<usize>j << 2));
       let q = sPoints + <usize>o * 12, qn = sNormals + <usize>o * 12;
       if (!pairFeatures(px, py, pz, nx, ny, nz, <f64>load<f32>(q), <f64>load<f32>(q, 4), <f64>load<f32>(q, 8),
         <f64>load<f32>(qn), <f64>load<f32>(qn, 4), <f64>load<f32>(qn, 8))) continue;
-      addTo(hist, bin(fAlpha, -Math.PI, Math.PI), inc);
-      addTo(hist, BINS + bin(fPhi, -1, 1), inc);
-      addTo(hist, 2 * BINS + bin(fTheta, -1, 1), inc);
+      valid++;
+      addTo(hist, bin(fAlpha, -Math.PI, Math.PI), 1);
+      addTo(hist, BINS + bin(fPhi, -1, 1), 1);
+      addTo(hist, 2 * BINS + bin(fTheta, -1, 1), 1);
+    }
+    store<f32>(sValid + (<usize>i << 2), <f32>valid);
+    if (valid == 0) continue;
+    let scale = f32x4.splat(<f32>(100.0 / <f64>valid));
+    for (let b = 0; b < <i32>SPFH_STRIDE; b += 4) {
+      let q = hist + (<usize>b << 2);
+      v128.store(q, f32x4.mul(v128.load(q), scale));
     }
   }
 }
 
-/** FPFH of points [i0, i1) from the SPFH of each point and its neighbours. */
+/** FPFH of points [i0, i1) from the SPFH of each point and its neighbours (4 bins per lane group). */
 function fpfhChunk(i0: u32, i1: u32, features: usize): void {
   for (let i = i0; i < i1; i++) {
     let f = features + <usize>i * (<usize>FPFH_STRIDE << 2);
-    memory.fill(f, 0, <usize>FPFH_STRIDE << 2);
     let used = load<u32>(sNbN + (<usize>i << 2));
-    let own = sSpfh + <usize>i * (<usize>FPFH_BINS << 2);
-    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0;
+    let own = sSpfh + <usize>i * SPFH_BYTES;
     let list = sNb + <usize>i * (<usize>sK << 2), listD = sNbD + <usize>i * (<usize>sK << 2);
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0;
+    // Each valid SPFH part sums to 100: the weighted sum of a part is 100 x the summed weights.
+    let total: f64 = 0;
     for (let j: u32 = 0; j < used; j++) {
       let o = load<u32>(list + (<usize>j << 2));
-      let w = <f32>(1.0 / <f64>load<f32>(listD + (<usize>j << 2)));
-      let h = sSpfh + <usize>o * (<usize>FPFH_BINS << 2);
-      for (let b = 0; b < BINS * 3; b++) {
-        let v = load<f32>(h + (<usize>b << 2)) * w;
-        addTo(f, b, v);
-        if (b < BINS) s0 += <f64>v; else if (b < 2 * BINS) s1 += <f64>v; else s2 += <f64>v;
-      }
+      if (load<f32>(sValid + (<usize>o << 2)) == 0) continue;
+      let wf = <f32>(1.0 / <f64>load<f32>(listD + (<usize>j << 2)));
+      total += <f64>wf;
+      let w = f32x4.splat(wf);
+      let h = sSpfh + <usize>o * SPFH_BYTES;
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(h), w)); a1 = f32x4.add(a1, f32x4.mul(v128.load(h, 16), w));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(h, 32), w)); a3 = f32x4.add(a3, f32x4.mul(v128.load(h, 48), w));
+      a4 = f32x4.add(a4, f32x4.mul(v128.load(h, 64), w)); a5 = f32x4.add(a5, f32x4.mul(v128.load(h, 80), w));
+      a6 = f32x4.add(a6, f32x4.mul(v128.load(h, 96), w)); a7 = f32x4.add(a7, f32x4.mul(v128.load(h, 112), w));
+      a8 = f32x4.add(a8, f32x4.mul(v128.load(h, 128), w));
     }
-    let k0 = s0 > 0 ? <f32>(100.0 / s0) : <f32>0, k1 = s1 > 0 ? <f32>(100.0 / s1) : <f32>0, k2 = s2 > 0 ? <f32>(100.0 / s2) : <f32>0;
-    for (let b = 0; b < BINS * 3; b++) {
-      let q = f + (<usize>b << 2);
-      let k = b < BINS ? k0 : b < 2 * BINS ? k1 : k2;
-      store<f32>(q, load<f32>(q) * k + load<f32>(own + (<usize>b << 2)));
-    }
+    let k = f32x4.splat(total > 0 ? <f32>(1.0 / total) : <f32>0);
+    v128.store(f, f32x4.add(f32x4.mul(a0, k), v128.load(own)));
+    v128.store(f, f32x4.add(f32x4.mul(a1, k), v128.load(own, 16)), 16);
+    v128.store(f, f32x4.add(f32x4.mul(a2, k), v128.load(own, 32)), 32);
+    v128.store(f, f32x4.add(f32x4.mul(a3, k), v128.load(own, 48)), 48);
+    v128.store(f, f32x4.add(f32x4.mul(a4, k), v128.load(own, 64)), 64);
+    v128.store(f, f32x4.add(f32x4.mul(a5, k), v128.load(own, 80)), 80);
+    v128.store(f, f32x4.add(f32x4.mul(a6, k), v128.load(own, 96)), 96);
+    v128.store(f, f32x4.add(f32x4.mul(a7, k), v128.load(own, 112)), 112);
+    v128.store(f, f32x4.add(f32x4.mul(a8, k), v128.load(own, 128)), 128);
   }
 }
 
@@ -146,15 +158,16 @@ function fpfhChunk(i0: u32, i1: u32, features: usize): void {
  * (xyz f32; zero = none): `features` receives FPFH_STRIDE f32 per point (FPFH_BINS values, then
  * zeros). Neighbours: the k nearest (1..CLOUD_MAX_NEIGHBOURS - 1) within `radius` mm. A point with
  * no normal, or no neighbour with one, gets all zeros (CLOUD_OUT_NO_NORMAL counts the first kind).
- * `scratch`: cloud_fpfh_scratch_bytes(count, k) bytes.
+ * `scratch`: cloud_fpfh_scratch_bytes(count, k) bytes; `features` 16-byte aligned.
  */
 export function cloud_fpfh(grid: usize, points: usize, normals: usize, count: u32, radius: f64, k: u32, scratch: usize, features: usize, out: usize): i32 {
-  if (!useGrid(grid) || !(radius > 0) || k < 1 || k >= CLOUD_MAX_NEIGHBOURS) return STATUS_INVALID_ARGUMENT;
+  if (!useGrid(grid) || !(radius > 0) || k < 1 || k >= CLOUD_MAX_NEIGHBOURS || (features & 15) != 0) return STATUS_INVALID_ARGUMENT;
   sPoints = points; sNormals = normals; sK = k; sMissing = 0;
   sSpfh = (scratch + 15) & ~15;
-  sNb = sSpfh + <usize>count * (<usize>FPFH_BINS << 2);
+  sNb = sSpfh + <usize>count * SPFH_BYTES;
   sNbD = sNb + <usize>count * (<usize>k << 2);
   sNbN = sNbD + <usize>count * (<usize>k << 2);
+  sValid = sNbN + (<usize>count << 2);
   let r2 = radius * radius;
   for (let i0: u32 = 0; i0 < count; i0 += CHUNK) spfhChunk(i0, min(i0 + CHUNK, count), r2);
   for (let i0: u32 = 0; i0 < count; i0 += CHUNK) fpfhChunk(i0, min(i0 + CHUNK, count), features);

@@ -4,16 +4,19 @@
 // Per iteration, for every finite source point s: p = T s; its correspondence is the nearest
 // target point q within the max distance (point grid over the target), with the target normal n
 // at q (zero normals: no correspondence; with source normals, pairs whose normals disagree,
-// |R n_s . n| < normalCos, are left out). Residual r = n . (p - q), robust weight w(r) (Huber:
+// |R n_s . n| < normalCos, are left out; so are pairs farther apart along the target's tangent
+// plane than maxTangential: a source point beyond the edge of the target's surface finds the
+// edge point, sideways, and would pull the surfaces together at their borders). Residual r = n . (p - q), robust weight w(r) (Huber:
 // min(1, k / |r|); Tukey: (1 - (r / c)^2)^2 inside c, else 0). The normal equations of
 // the small motion x = (w, t) about the centroid c of the moved source points,
 // p' = c + (p - c) + w x (p - c) + t, are accumulated (J = [(p - c) x n, n]) and solved by solve6
 // (Cholesky); the update is applied exactly (Rodrigues) on the left of T. It stops after
 // maxIterations or when an update rotates less than minRotation and moves less than
-// minTranslation (converged).
+// minTranslation, or when the inlier count and the point-to-plane RMS both change by at most the
+// relative change (converged: a slow creep along a weakly constrained direction).
 //
 // Evaluation at the final T (reg_evaluate does the same at any T), over the finite source
-// points with a target point within the max distance (inliers), unit weights:
+// points with a target point within the max distance (inliers; no tangential gate), unit weights:
 //   fitness    = inliers / finite source points
 //   rmse       = sqrt(mean |p - q|^2)           (point to point, as Open3D's inlier_rmse)
 //   planeRmse  = sqrt(mean (n . (p - q))^2)
@@ -25,7 +28,7 @@ import { STATUS_OK, STATUS_INVALID_ARGUMENT } from "../abi/status";
 import { ACC_BYTES, ACC_ATA, ACC_ATB, SOLVE_OUT_X } from "../abi/registration-layout";
 import {
   ICPN_TRANSFORM, ICPN_MAX_DISTANCE, ICPN_ROBUST_SCALE, ICPN_ROBUST, ICPN_MAX_ITERATIONS, ICPN_MIN_ROTATION,
-  ICPN_MIN_TRANSLATION, ICPN_NORMAL_COS, ICPN_DAMPING, ROBUST_NONE, ROBUST_HUBER, ROBUST_TUKEY,
+  ICPN_MIN_TRANSLATION, ICPN_NORMAL_COS, ICPN_DAMPING, ICPN_MIN_RELATIVE_CHANGE, ICPN_MAX_TANGENTIAL, ROBUST_NONE, ROBUST_HUBER, ROBUST_TUKEY,
   ICPN_OUT_ITERATIONS, ICPN_OUT_CONVERGED, ICPN_OUT_FITNESS, ICPN_OUT_RMSE, ICPN_OUT_PLANE_RMSE, ICPN_OUT_INLIERS,
   ICPN_OUT_VALID, ICPN_OUT_EIGEN, ICPN_OUT_WEAK_AXIS, ICPN_OUT_SOLVE_FAILURES, ICPN_OUT_LAST_ROTATION,
   ICPN_OUT_LAST_TRANSLATION, ICPN_OUT_SCALE,
@@ -62,7 +65,7 @@ const hVec: usize = memory.data(36 * 8, 16);
 
 // The call's inputs.
 let iSrc: usize = 0, iSrcN: usize = 0, iDstN: usize = 0, iT: usize = 0;
-let iMax2: f64 = 0, iKind: u32 = 0, iScale: f64 = 1, iNormalCos: f64 = 0;
+let iMax2: f64 = 0, iKind: u32 = 0, iScale: f64 = 1, iNormalCos: f64 = 0, iTangent2: f64 = Infinity;
 let iCx: f64 = 0, iCy: f64 = 0, iCz: f64 = 0; // centroid of the moved source points
 // Sums of one pass (added chunk by chunk).
 let sA00: f64 = 0, sA01: f64 = 0, sA02: f64 = 0, sA03: f64 = 0, sA04: f64 = 0, sA05: f64 = 0;
@@ -115,9 +118,11 @@ function passChunk(i0: u32, i1: u32, robust: bool): void {
     let qx = <f64>pointX(pos), qy = <f64>pointY(pos), qz = <f64>pointZ(pos);
     let dx = px - qx, dy = py - qy, dz = pz - qz;
     let r = nx * dx + ny * dy + nz * dz;
+    let d2 = dx * dx + dy * dy + dz * dz;
+    if (d2 - r * r > iTangent2) continue;
     let w = robust ? robustWeight(iKind, iScale, r) : 1.0;
     inliers++;
-    point2 += dx * dx + dy * dy + dz * dz;
+    point2 += d2;
     plane2 += r * r;
     if (w == 0) continue;
     let cx = px - iCx, cy = py - iCy, cz = pz - iCz;
@@ -225,6 +230,9 @@ function readParams(params: usize): bool {
   iKind = load<u32>(params + ICPN_ROBUST);
   iScale = load<f64>(params + ICPN_ROBUST_SCALE);
   iNormalCos = load<f64>(params + ICPN_NORMAL_COS);
+  let tangential = load<f64>(params + ICPN_MAX_TANGENTIAL);
+  if (!(tangential >= 0)) return false;
+  iTangent2 = tangential > 0 ? tangential * tangential : Infinity;
   if (!(maxD > 0) || iKind > ROBUST_TUKEY || (iKind != ROBUST_NONE && !(iScale > 0))) return false;
   iMax2 = maxD * maxD;
   for (let i = 0; i < 12; i++) if (!isFinite(m(params + ICPN_TRANSFORM, i))) return false;
@@ -242,15 +250,19 @@ export function icp_nearest(grid: usize, dstNormals: usize, srcPts: usize, srcNo
   if (!useGrid(grid) || dstNormals == 0 || !readParams(params)) return STATUS_INVALID_ARGUMENT;
   let maxIt = load<u32>(params + ICPN_MAX_ITERATIONS);
   let minRot = load<f64>(params + ICPN_MIN_ROTATION), minTrans = load<f64>(params + ICPN_MIN_TRANSLATION);
-  let damping = load<f64>(params + ICPN_DAMPING);
-  if (!(damping >= 0) || !(minRot >= 0) || !(minTrans >= 0)) return STATUS_INVALID_ARGUMENT;
+  let damping = load<f64>(params + ICPN_DAMPING), minChange = load<f64>(params + ICPN_MIN_RELATIVE_CHANGE);
+  if (!(damping >= 0) || !(minRot >= 0) || !(minTrans >= 0) || !(minChange >= 0)) return STATUS_INVALID_ARGUMENT;
   iSrc = srcPts; iSrcN = srcNormals; iDstN = dstNormals; iT = params + ICPN_TRANSFORM;
   sourceCentroid(count);
   let iterations: u32 = 0, converged: u32 = 0, failures: u32 = 0;
   let lastRot: f64 = 0, lastTrans: f64 = 0;
+  let prevInliers: u32 = 0, prevRms: f64 = -1;
   for (let it: u32 = 0; it < maxIt; it++) {
     pass(count, iKind != ROBUST_NONE);
     if (sInliers < 6) break;
+    let rms = Math.sqrt(sPlane2 / <f64>sInliers);
+    if (Math.abs(<f64>sInliers - <f64>prevInliers) <= minChange * <f64>sInliers && Math.abs(rms - prevRms) <= minChange * prevRms) { converged = 1; break; }
+    prevInliers = sInliers; prevRms = rms;
     fillAccumulator(damping, 1e-12);
     if (solve6(acc, solveOut) != STATUS_OK) {
       failures++;
@@ -266,6 +278,7 @@ export function icp_nearest(grid: usize, dstNormals: usize, srcPts: usize, srcNo
     lastTrans = Math.sqrt(x3 * x3 + x4 * x4 + x5 * x5);
     if (lastRot < minRot && lastTrans < minTrans) { converged = 1; break; }
   }
+  iTangent2 = Infinity; // the evaluation counts every nearest point within the max distance
   pass(count, false);
   writeEvaluation(out);
   store<u32>(out + ICPN_OUT_ITERATIONS, iterations);
@@ -286,6 +299,7 @@ export function reg_evaluate(grid: usize, dstNormals: usize, srcPts: usize, srcN
   if (!useGrid(grid)) return STATUS_INVALID_ARGUMENT;
   let maxD = load<f64>(params + ICPN_MAX_DISTANCE);
   if (!(maxD > 0)) return STATUS_INVALID_ARGUMENT;
+  iTangent2 = Infinity;
   iMax2 = maxD * maxD; iKind = ROBUST_NONE; iScale = 1; iNormalCos = load<f64>(params + ICPN_NORMAL_COS);
   iSrc = srcPts; iSrcN = srcNormals; iT = params + ICPN_TRANSFORM;
   sourceCentroid(count);

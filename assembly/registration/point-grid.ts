@@ -260,39 +260,45 @@ export function cloud_grid_build(points: usize, count: u32, cellSize: f64, slots
 
 // ---- queries -------------------------------------------------------------------------------------
 
-/** Adds (d2, pos) to the max-heap of the k best. */
+/**
+ * Adds (d2, pos) to the k best. Until k are found the results are simply appended (no order
+ * needed: every point within the radius qualifies); the k-th makes them a max-heap (Floyd), and
+ * from then on a nearer point replaces the farthest.
+ */
 @inline function heapOffer(d2: f32, pos: u32, k: i32): void {
   if (heapN < k) {
-    let i = heapN++;
-    while (i > 0) {
-      let parent = (i - 1) >> 1;
-      let pd = load<f32>(heapD + (<usize>parent << 2));
-      if (pd >= d2) break;
-      store<f32>(heapD + (<usize>i << 2), pd);
-      store<u32>(heapP + (<usize>i << 2), load<u32>(heapP + (<usize>parent << 2)));
-      i = parent;
-    }
-    store<f32>(heapD + (<usize>i << 2), d2);
-    store<u32>(heapP + (<usize>i << 2), pos);
+    store<f32>(heapD + (<usize>heapN << 2), d2);
+    store<u32>(heapP + (<usize>heapN << 2), pos);
+    heapN++;
+    if (heapN == k) heapify(k);
   } else {
-    let i = 0;
-    while (true) {
-      let l = 2 * i + 1;
-      if (l >= heapN) break;
-      let c = l;
-      let cd = load<f32>(heapD + (<usize>l << 2));
-      if (l + 1 < heapN) {
-        let rd = load<f32>(heapD + (<usize>(l + 1) << 2));
-        if (rd > cd) { c = l + 1; cd = rd; }
-      }
-      if (cd <= d2) break;
-      store<f32>(heapD + (<usize>i << 2), cd);
-      store<u32>(heapP + (<usize>i << 2), load<u32>(heapP + (<usize>c << 2)));
-      i = c;
-    }
-    store<f32>(heapD + (<usize>i << 2), d2);
-    store<u32>(heapP + (<usize>i << 2), pos);
+    siftDown(0, d2, pos, k);
   }
+}
+
+/** Places (d, p) at hole i of the max-heap [0, n), moving larger children up. */
+function siftDown(i: i32, d: f32, p: u32, n: i32): void {
+  while (true) {
+    let l = 2 * i + 1;
+    if (l >= n) break;
+    let c = l;
+    let cd = load<f32>(heapD + (<usize>l << 2));
+    if (l + 1 < n) {
+      let rd = load<f32>(heapD + (<usize>(l + 1) << 2));
+      if (rd > cd) { c = l + 1; cd = rd; }
+    }
+    if (cd <= d) break;
+    store<f32>(heapD + (<usize>i << 2), cd);
+    store<u32>(heapP + (<usize>i << 2), load<u32>(heapP + (<usize>c << 2)));
+    i = c;
+  }
+  store<f32>(heapD + (<usize>i << 2), d);
+  store<u32>(heapP + (<usize>i << 2), p);
+}
+
+/** Makes results [0, n) a max-heap on the squared distance. */
+function heapify(n: i32): void {
+  for (let i = (n >> 1) - 1; i >= 0; i--) siftDown(i, load<f32>(heapD + (<usize>i << 2)), load<u32>(heapP + (<usize>i << 2)), n);
 }
 
 /** Distance from v to the interval [lo, lo + h] along one axis. */
@@ -407,29 +413,12 @@ export function searchGrid(x: f64, y: f64, z: f64, r2: f64, k: i32): i32 {
 /** Sorts the results of the last search by ascending distance (heap sort in place). */
 export function sortResults(): void {
   let n = heapN;
-  // The array is a max-heap: repeatedly move the largest to the end.
+  heapify(n);
   for (let end = n - 1; end > 0; end--) {
     let d = load<f32>(heapD + (<usize>end << 2)), p = load<u32>(heapP + (<usize>end << 2));
     store<f32>(heapD + (<usize>end << 2), load<f32>(heapD));
     store<u32>(heapP + (<usize>end << 2), load<u32>(heapP));
-    // Sift d down from the root within [0, end).
-    let i = 0;
-    while (true) {
-      let l = 2 * i + 1;
-      if (l >= end) break;
-      let c = l;
-      let cd = load<f32>(heapD + (<usize>l << 2));
-      if (l + 1 < end) {
-        let rd = load<f32>(heapD + (<usize>(l + 1) << 2));
-        if (rd > cd) { c = l + 1; cd = rd; }
-      }
-      if (cd <= d) break;
-      store<f32>(heapD + (<usize>i << 2), cd);
-      store<u32>(heapP + (<usize>i << 2), load<u32>(heapP + (<usize>c << 2)));
-      i = c;
-    }
-    store<f32>(heapD + (<usize>i << 2), d);
-    store<u32>(heapP + (<usize>i << 2), p);
+    siftDown(0, d, p, end);
   }
 }
 

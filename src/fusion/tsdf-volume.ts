@@ -1,6 +1,6 @@
 // A sparse TSDF volume in the core: integrate depth frames with known poses, raycast it from any
 // view, extract its surface whole or as incrementally updated chunks.
-import type { CameraIntrinsics } from '../camera/intrinsics.js';
+import { assertIntrinsics, type CameraIntrinsics } from '../camera/intrinsics.js';
 import { cameraRecord } from '../camera/render-mesh.js';
 import type { Engine } from '../engine.js';
 import { ScanfuseError } from '../errors.js';
@@ -50,6 +50,13 @@ export interface IntegrateOptions {
    * than 2 pixel footprints at the frame's median depth.
    */
   depthSampling?: 'auto' | 'bilinear' | 'nearest';
+  /**
+   * Weight each observation by the cosine of its viewing angle (from the frame's own normals) and
+   * drop observations more grazing than `minViewCos` (and at depth edges): grazing measurements
+   * are the noisiest and most biased. Default true, minViewCos 0.3.
+   */
+  viewWeighting?: boolean;
+  minViewCos?: number;
 }
 
 export interface IntegrateResult {
@@ -88,8 +95,15 @@ export interface RaycastResult {
   samples: number;
 }
 
+/** Default ExtractOptions.minWeight. */
+export const DEFAULT_MIN_WEIGHT = 0.5;
+
 export interface ExtractOptions {
-  /** Minimum weight (observations) of all 8 corners of a cube. Default 1. */
+  /**
+   * Minimum accumulated weight of all 8 corners of a cube, in observations: a head-on observation
+   * weighs 1, one at viewing angle a weighs cos(a) with view weighting. Default 0.5 (one
+   * observation within 60 degrees of head-on).
+   */
   minWeight?: number;
 }
 
@@ -239,8 +253,9 @@ export class TsdfVolume {
     if (frame.nir && frame.nir.length !== pixels) return reject(`nir has ${frame.nir.length} bytes, expected ${pixels}`);
     const scale = frame.depthScale ?? 1;
     if (depth instanceof Uint16Array && !(scale > 0 && Number.isFinite(scale))) return reject('depthScale must be a positive number for Uint16 depth');
+    if (options === null || typeof options !== 'object') throw new ScanfuseError('INVALID_ARGUMENT', `${api}: options must be an object`);
     const minDepth = options.minDepth ?? 0.1, maxDepth = options.maxDepth ?? 1e5;
-    if (!(minDepth > 0 && maxDepth > minDepth)) return reject('minDepth/maxDepth are not a usable range');
+    if (!(minDepth > 0 && maxDepth > minDepth && Number.isFinite(maxDepth))) return reject('minDepth/maxDepth are not a finite, usable range');
     // Any valid depth at all? And a sample of depths for the footprint (median).
     // Compare raw values against the range in raw units (no division per pixel).
     const lo = depth instanceof Uint16Array ? minDepth * scale : minDepth, hi = depth instanceof Uint16Array ? maxDepth * scale : maxDepth;
@@ -273,6 +288,13 @@ export class TsdfVolume {
       rec.setUint32(c.FRAME_NIR, nirPtr, true);
       rec.setUint32(c.FRAME_STRIDE, 2, true);
       rec.setUint32(c.FRAME_BILINEAR, bilinear ? 1 : 0, true);
+      if (options.viewWeighting ?? true) {
+        const mm = s.alloc(4 * pixels), weights = s.alloc(pixels);
+        s.call('depth_to_mm', depthPtr, depth instanceof Uint16Array ? 1 : 2, depth instanceof Uint16Array ? 1 / scale : 1, pixels, minDepth, maxDepth, mm);
+        // Depth edges: a jump of more than a truncation distance breaks a normal.
+        s.call('depth_view_weights', mm, k.width, k.height, k.fx, k.fy, k.cx, k.cy, this.truncation, options.minViewCos ?? 0.3, weights);
+        rec.setUint32(c.FRAME_WEIGHTS, weights, true);
+      }
       const framePtr = s.input(new Uint8Array(rec.buffer));
       const out = s.out();
       const status = s.call('tsdf_integrate', this.#volume, camera, framePtr, out);
@@ -294,7 +316,11 @@ export class TsdfVolume {
   raycast(intrinsics: CameraIntrinsics, cameraToWorld: Transform, options: RaycastOptions = {}): RaycastResult {
     const api = 'TsdfVolume.raycast';
     this.#check(api);
-    if (!isRigid(cameraToWorld, 1e-4)) throw new ScanfuseError('INVALID_ARGUMENT', `${api}: cameraToWorld must be a rigid transform`);
+    assertIntrinsics(intrinsics, api);
+    if (!cameraToWorld || typeof (cameraToWorld as ArrayLike<number>).length !== 'number' || !isRigid(cameraToWorld, 1e-4)) {
+      throw new ScanfuseError('INVALID_ARGUMENT', `${api}: cameraToWorld must be a rigid 4x4 transform`);
+    }
+    if (options === null || typeof options !== 'object') throw new ScanfuseError('INVALID_ARGUMENT', `${api}: options must be an object`);
     const pixels = intrinsics.width * intrinsics.height;
     return this.#wasm.scope(api, (s) => {
       const c = s.constants as unknown as Record<string, number>;
@@ -336,7 +362,7 @@ export class TsdfVolume {
     const api = 'TsdfVolume.extractMesh';
     this.#check(api);
     const count = this.blockCount;
-    return this.#extract(api, Uint32Array.from({ length: count }, (_, i) => i), options.minWeight ?? 1);
+    return this.#extract(api, Uint32Array.from({ length: count }, (_, i) => i), options.minWeight ?? DEFAULT_MIN_WEIGHT);
   }
 
   /**
@@ -383,7 +409,7 @@ export class TsdfVolume {
     const updates: MeshChunkUpdate[] = [];
     for (const [key, chunk] of [...dirty].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       const blocks = this.#chunkBlocks.get(key);
-      const mesh = blocks ? this.#extract(api, Uint32Array.from(blocks), options.minWeight ?? 1) : null;
+      const mesh = blocks ? this.#extract(api, Uint32Array.from(blocks), options.minWeight ?? DEFAULT_MIN_WEIGHT) : null;
       const empty = !mesh || mesh.indices.length === 0;
       if (empty && !this.#chunkHasMesh.has(key)) continue;
       if (empty) this.#chunkHasMesh.delete(key); else this.#chunkHasMesh.add(key);

@@ -198,6 +198,10 @@ export interface IcpArguments {
   minTranslation: number;
   normalCos: number;
   damping: number;
+  /** Pairs farther apart than this along the target's tangent plane are left out, mm (0: off). */
+  maxTangential: number;
+  /** Converged also when the inlier count and the point-to-plane RMS both change by at most this fraction. */
+  minRelativeChange: number;
 }
 
 /** What icp_nearest / reg_evaluate report. */
@@ -234,6 +238,8 @@ function icpRecord(s: Scope, start: Float64Array, a: IcpArguments): number {
   record.setFloat64(c.ICPN_MIN_TRANSLATION, a.minTranslation, true);
   record.setFloat64(c.ICPN_NORMAL_COS, a.normalCos, true);
   record.setFloat64(c.ICPN_DAMPING, a.damping, true);
+  record.setFloat64(c.ICPN_MIN_RELATIVE_CHANGE, a.minRelativeChange, true);
+  record.setFloat64(c.ICPN_MAX_TANGENTIAL, a.maxTangential, true);
   return s.input(record);
 }
 
@@ -270,7 +276,9 @@ export function icpInScope(s: Scope, api: string, grid: PointGrid, targetNormals
 /** Fitness, RMS errors and conditioning of `transform` (targetNormals may be 0). */
 export function evaluateInScope(s: Scope, api: string, grid: PointGrid, targetNormals: number, src: ScopedCloud, transform: Float64Array,
   maxDistance: number, normalCos = 0): IcpOutcome {
-  const params = icpRecord(s, transform, { maxDistance, robust: 'none', robustScale: 1, maxIterations: 0, minRotation: 0, minTranslation: 0, normalCos, damping: 0 });
+  const params = icpRecord(s, transform, {
+    maxDistance, robust: 'none', robustScale: 1, maxIterations: 0, minRotation: 0, minTranslation: 0, normalCos, damping: 0, minRelativeChange: 0, maxTangential: 0,
+  });
   const out = s.out();
   const status = s.call('reg_evaluate', grid.ptr, targetNormals, src.points, src.normals, src.count, params, out);
   if (status < 0) throw kernelFailed(api, 'reg_evaluate', status);
@@ -286,4 +294,27 @@ export function rowMajor3x4(m: ArrayLike<number>): number[] {
 export function readTransform(s: Scope, ptr: number): Float64Array {
   const r = Array.from({ length: 12 }, (_, i) => s.f64(ptr + 8 * i));
   return Float64Array.from([r[0], r[4], r[8], 0, r[1], r[5], r[9], 0, r[2], r[6], r[10], 0, r[3], r[7], r[11], 1]);
+}
+
+/**
+ * The typical point spacing of a cloud (mm): the median distance from up to `samples` of its
+ * points (evenly spread over the input order) to their nearest other point. `positions` are the
+ * cloud's own (caller) array; `grid` is over the same points. 0 when fewer than 2 points.
+ */
+export function pointSpacing(s: Scope, api: string, positions: Float32Array, grid: PointGrid, samples = 1000): number {
+  const n = positions.length / 3;
+  if (n < 2) return 0;
+  const step = Math.max(1, Math.floor(n / samples));
+  const count = Math.ceil(n / step);
+  const sample = new Float32Array(count * 3);
+  for (let i = 0, j = 0; j < count; i += step, j++) sample.set(positions.subarray(i * 3, i * 3 + 3), j * 3);
+  const idx = s.alloc(count * 8), dist = s.alloc(count * 8);
+  const status = s.call('cloud_knn', grid.ptr, s.input(sample), count, Infinity, 2, idx, dist, s.out());
+  if (status < 0) throw kernelFailed(api, 'cloud_knn', status);
+  const d = s.copyOut(Float32Array, dist, count * 2);
+  const nearest: number[] = [];
+  for (let j = 0; j < count; j++) if (Number.isFinite(d[2 * j + 1])) nearest.push(d[2 * j + 1]);
+  if (nearest.length === 0) return 0;
+  nearest.sort((a, b) => a - b);
+  return nearest[nearest.length >> 1];
 }

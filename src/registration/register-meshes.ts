@@ -30,5 +30,5 @@ export function registerMeshes(engine: Engine, source: Mesh, target: Mesh, optio
   assertMesh(source, api);
   assertMesh(target, api);
   const o = resolveRegistrationOptions(options ?? {}, api);
-  return wasm.scope(api, (s) => registerInScope(s, api, meshInScope(s, api, source), meshInScope(s, api, target), source.positions, o));
+  return wasm.scope(api, (s) => registerInScope(s, api, meshInScope(s, api, source), meshInScope(s, api, target), source.positions, target.positions, o));
 }

@@ -6,7 +6,7 @@ import { isRigid } from '../math/pose.js';
 import { wasmOf } from '../metrics/surface-grid.js';
 import type { Scope } from '../wasm/abi.js';
 import {
-  buildPointGrid, cloudInScope, icpInScope, normalsInScope, type IcpOutcome, type RobustKernel, type ScopedCloud,
+  buildPointGrid, cloudInScope, icpInScope, normalsInScope, pointSpacing, type IcpOutcome, type PointGrid, type RobustKernel, type ScopedCloud,
 } from './cloud-kernels.js';
 import {
   autoVoxelSize, DEFAULT_GLOBAL_REGISTRATION_OPTIONS, featureCloud, globalRegistrationInScope, resolveGlobalOptions,
@@ -21,16 +21,25 @@ export interface RegistrationOptions extends GlobalRegistrationOptions {
   /** Run the global stage (FPFH + RANSAC) first. Default: true when no `initial` is given. */
   global?: boolean;
   /**
-   * Correspondence gate of the final ICP stage and of fitness / RMSE, mm. Default 2 x voxelSize.
+   * Correspondence gate of the final ICP stage and of fitness / RMSE, mm. Default 3 x the
+   * target's point spacing (the median distance between nearest target points).
    */
   maxCorrespondenceDistance?: number;
   /**
-   * Gate of the first coarse ICP stage, mm; the coarse stages halve it down to
-   * 2 x maxCorrespondenceDistance. Default 8 x maxCorrespondenceDistance after a given `initial`
-   * (enough for starts about 10 degrees and 10 mm off on objects a few dozen voxels across),
-   * 2 x maxCorrespondenceDistance after the global stage.
+   * Gate of the first ICP stage, mm. The stages halve it: downsampled source and target while it
+   * is at least 2 x voxelSize, then the downsampled source against every target point down to
+   * maxCorrespondenceDistance, then every source point. Default 8 x voxelSize after a given
+   * `initial` (starts some 10 degrees and 10 mm off objects a few dozen voxels across),
+   * 3 x voxelSize after the global stage.
    */
   coarseDistance?: number;
+  /**
+   * Pairs farther apart than this along the target's tangent plane are left out of the fine ICP
+   * stages (a source point beyond the border of the overlap finds a border point of the target
+   * sideways and would bias the fit), mm. Default 0.75 x the target's point spacing (above the
+   * 0.71 spacing a point can lie from every point of a square grid of that spacing).
+   */
+  maxTangentialDistance?: number;
   /** Most updates of the final ICP stage. Default 60. */
   iterations?: number;
   /** Most updates of each coarse stage. Default 30. */
@@ -43,6 +52,11 @@ export interface RegistrationOptions extends GlobalRegistrationOptions {
   minRotation?: number;
   /** ... and moves less than this (mm). Default 1e-5. */
   minTranslation?: number;
+  /**
+   * ... or when the inlier count and the point-to-plane RMS both change by at most this fraction
+   * between iterations (a slow creep along a weakly constrained direction). Default 1e-4.
+   */
+  minRelativeChange?: number;
   /** conditioning.ratio below this is 'degenerate'. Default 0.01. */
   degenerateRatio?: number;
   /** fitness below this is 'low-overlap'. Default 0.1. */
@@ -54,14 +68,19 @@ export const DEFAULT_REGISTRATION_OPTIONS = Object.freeze({
   iterations: 60,
   coarseIterations: 30,
   robust: 'tukey' as RobustKernel,
-  minRotation: 1e-7,
-  minTranslation: 1e-5,
+  minRotation: 1e-6,
+  minTranslation: 1e-4,
+  minRelativeChange: 1e-4,
   degenerateRatio: 0.01,
   minFitness: 0.1,
-  /** maxCorrespondenceDistance = maxDistanceVoxels x voxelSize. */
-  maxDistanceVoxels: 2,
-  /** coarseDistance = coarseFactor x maxCorrespondenceDistance after an `initial` pose. */
-  coarseFactor: 8,
+  /** maxCorrespondenceDistance = maxDistanceSpacings x the target's point spacing. */
+  maxDistanceSpacings: 3,
+  /** maxTangentialDistance = maxTangentialSpacings x the target's point spacing. */
+  maxTangentialSpacings: 0.75,
+  /** coarseDistance = coarseVoxels x voxelSize after an `initial` pose ... */
+  coarseVoxels: 8,
+  /** ... and coarseVoxelsAfterGlobal x voxelSize after the global stage. */
+  coarseVoxelsAfterGlobal: 3,
 });
 
 interface ResolvedOptions extends ResolvedGlobalOptions {
@@ -69,12 +88,14 @@ interface ResolvedOptions extends ResolvedGlobalOptions {
   global: boolean;
   maxCorrespondenceDistance: number | undefined;
   coarseDistance: number | undefined;
+  maxTangentialDistance: number | undefined;
   iterations: number;
   coarseIterations: number;
   robust: RobustKernel;
   robustScale: number | undefined;
   minRotation: number;
   minTranslation: number;
+  minRelativeChange: number;
   degenerateRatio: number;
   minFitness: number;
 }
@@ -93,12 +114,14 @@ export function resolveRegistrationOptions(options: RegistrationOptions, api: st
     global: o.global ?? o.initial === undefined,
     maxCorrespondenceDistance: optional(o.maxCorrespondenceDistance, 'maxCorrespondenceDistance'),
     coarseDistance: optional(o.coarseDistance, 'coarseDistance'),
+    maxTangentialDistance: optional(o.maxTangentialDistance, 'maxTangentialDistance'),
     iterations: integerOption(o.iterations, api, 'iterations', 0, 100_000),
     coarseIterations: integerOption(o.coarseIterations, api, 'coarseIterations', 0, 100_000),
     robust: choiceOption(o.robust, api, 'robust', ['none', 'huber', 'tukey'] as const),
     robustScale: optional(o.robustScale, 'robustScale'),
     minRotation: rangeOption(o.minRotation, api, 'minRotation', 0, 1),
     minTranslation: rangeOption(o.minTranslation, api, 'minTranslation', 0, Infinity),
+    minRelativeChange: rangeOption(o.minRelativeChange, api, 'minRelativeChange', 0, 1),
     degenerateRatio: rangeOption(o.degenerateRatio, api, 'degenerateRatio', 0, 1),
     minFitness: rangeOption(o.minFitness, api, 'minFitness', 0, 1),
   };
@@ -125,56 +148,68 @@ function conditioningOf(r: IcpOutcome, degenerateRatio: number): RegistrationCon
  * are the caller's arrays (for the automatic voxel size).
  */
 export function registerInScope(s: Scope, api: string, source: ScopedCloud, target: ScopedCloud, sourcePositions: Float32Array,
-  o: ResolvedOptions): RegistrationResult {
-  const voxelSize = o.voxelSize ?? autoVoxelSize(s, api, source, sourcePositions, o.featurePoints);
-  const normalRadius = o.normalRadius ?? DEFAULT_GLOBAL_REGISTRATION_OPTIONS.normalRadiusVoxels * voxelSize;
-  const d = o.maxCorrespondenceDistance ?? DEFAULT_REGISTRATION_OPTIONS.maxDistanceVoxels * voxelSize;
+  targetPositions: Float32Array, o: ResolvedOptions): RegistrationResult {
+  const v = o.voxelSize ?? autoVoxelSize(s, api, source, sourcePositions, o.featurePoints);
+  const normalRadius = o.normalRadius ?? DEFAULT_GLOBAL_REGISTRATION_OPTIONS.normalRadiusVoxels * v;
   let global: GlobalRegistrationResult | null = null;
   let pose: Float64Array = o.initial ? Float64Array.from(o.initial) : identity16();
   if (o.global) {
-    global = globalRegistrationInScope(s, api, source, target, voxelSize, o);
+    global = globalRegistrationInScope(s, api, source, target, v, o);
     if (global.found) pose = Float64Array.from(global.sourceToTarget);
   }
-  (globalThis as any).__t?.push(['start', 0]);
-  // Coarse stages: downsampled clouds with normals (the global stage's own, recomputed: cheap).
-  const src = featureCloud(s, api, source, voxelSize, normalRadius, o);
-  const dst = featureCloud(s, api, target, voxelSize, normalRadius, o);
-  const coarse = o.coarseDistance ?? (o.global ? 2 * d : DEFAULT_REGISTRATION_OPTIONS.coarseFactor * d);
+  // Downsampled clouds with normals (the global stage computed the same ones: cheap to redo).
+  const src = featureCloud(s, api, source, v, normalRadius, o);
+  const dst = featureCloud(s, api, target, v, normalRadius, o);
+  // The target's point spacing (median nearest-neighbour distance), on a grid of cells about 2
+  // spacings (from the voxel counts: points per voxel ~ (v / spacing)^2).
+  const roughSpacing = Math.min(v, v / Math.sqrt(Math.max(1, target.count / Math.max(1, dst.count))));
+  const spacing = pointSpacing(s, api, targetPositions, buildPointGrid(s, api, target.points, target.count, 2 * roughSpacing)) || roughSpacing;
+  const d = o.maxCorrespondenceDistance ?? DEFAULT_REGISTRATION_OPTIONS.maxDistanceSpacings * spacing;
+  const tangential = o.maxTangentialDistance ?? DEFAULT_REGISTRATION_OPTIONS.maxTangentialSpacings * spacing;
+  const coarse = o.coarseDistance ?? (o.global ? DEFAULT_REGISTRATION_OPTIONS.coarseVoxelsAfterGlobal : DEFAULT_REGISTRATION_OPTIONS.coarseVoxels) * v;
+  let targetNormals = target.normals;
+  if (!targetNormals) {
+    // 30 nearest within a few point spacings (the downsampled clouds use normalRadius).
+    const radius = Math.min(normalRadius, 5 * spacing);
+    const normalGrid = buildPointGrid(s, api, target.points, target.count, radius);
+    targetNormals = normalsInScope(s, api, target, normalGrid, { radius, maxNeighbours: 30, orientation: 'none', viewpoint: [0, 0, 0] }).normals;
+  }
   let iterations = 0;
-  const stage = (grid: ReturnType<typeof buildPointGrid>, normals: number, cloud: ScopedCloud, gate: number, maxIterations: number, fine: boolean) => {
+  const stage = (grid: PointGrid, normals: number, cloud: ScopedCloud, gate: number, maxIterations: number, fine: boolean, final: boolean) => {
     const r = icpInScope(s, api, grid, normals, cloud, pose, {
       maxDistance: gate, robust: o.robust, robustScale: o.robustScale ?? gate, maxIterations,
-      minRotation: fine ? o.minRotation : Math.max(o.minRotation, 1e-5), minTranslation: fine ? o.minTranslation : Math.max(o.minTranslation, 1e-3 * voxelSize),
-      normalCos: 0, damping: 0,
+      minRotation: final ? o.minRotation : Math.max(o.minRotation, 2e-4),
+      minTranslation: final ? o.minTranslation : Math.max(o.minTranslation, 0.01 * gate),
+      normalCos: 0, damping: 0, maxTangential: fine ? tangential : 0, minRelativeChange: final ? o.minRelativeChange : Math.max(o.minRelativeChange, 1e-3),
     });
     iterations += r.iterations;
     pose = r.sourceToTarget;
     return r;
   };
-  for (let gate = coarse; gate >= 2 * d * 0.999; gate /= 2) {
-    const grid = buildPointGrid(s, api, dst.points, dst.count, Math.max(gate / 2, voxelSize));
-    stage(grid, dst.normals, src, gate, o.coarseIterations, false);
+  // Coarse: downsampled source and target, gates halving from `coarse` while >= 2 voxels.
+  for (let gate = coarse; gate >= 2 * v * 0.999; gate /= 2) {
+    stage(buildPointGrid(s, api, dst.points, dst.count, Math.max(gate, v)), dst.normals, src, gate, o.coarseIterations, false, false);
   }
-  // Final stage: every point, normals of the full-resolution target.
-  const T0 = performance.now();
-  const fineGrid = buildPointGrid(s, api, target.points, target.count, (globalThis as any).__fineCell ? (globalThis as any).__fineCell * voxelSize : Math.max(d / 2, voxelSize / 4));
-  (globalThis as any).__t?.push(['grid', performance.now() - T0]);
-  let targetNormals = target.normals;
-  if (!targetNormals) {
-    // Cells of a few point spacings (spacing from the voxel counts: points per voxel ~ (v / spacing)^2).
-    const spacing = voxelSize / Math.sqrt(Math.max(1, target.count / Math.max(1, dst.count)));
-    const normalGrid = buildPointGrid(s, api, target.points, target.count, Math.min(normalRadius, (globalThis as any).__nc ? (globalThis as any).__nc * spacing : 3 * spacing));
-    targetNormals = normalsInScope(s, api, target, normalGrid, { radius: normalRadius, maxNeighbours: 30, orientation: 'none', viewpoint: [0, 0, 0] }).normals;
+  // Fine: downsampled source against every target point, gates halving from 1 voxel to d;
+  // then every source point at gate d.
+  // Cells as large as the gate: a query then visits at most 27 cells, also when it finds nothing.
+  const fineGrids = new Map<number, PointGrid>();
+  const fineGrid = (gate: number) => {
+    const cell = Math.max(gate, spacing);
+    let g = fineGrids.get(cell);
+    if (!g) fineGrids.set(cell, (g = buildPointGrid(s, api, target.points, target.count, cell)));
+    return g;
+  };
+  for (let gate = Math.min(v, coarse); gate > d * 1.001; gate /= 2) {
+    stage(fineGrid(gate), targetNormals, src, gate, o.coarseIterations, true, false);
   }
-  (globalThis as any).__t?.push(['normals', performance.now() - T0]);
-  const r = stage(fineGrid, targetNormals, { ...source, normals: 0 }, d, o.iterations, true);
-  (globalThis as any).__t?.push(['fine', performance.now() - T0, r.iterations]);
+  const r = stage(fineGrid(d), targetNormals, { ...source, normals: 0 }, d, o.iterations, true, true);
   const conditioning = conditioningOf(r, o.degenerateRatio);
   const verdict: RegistrationVerdict = conditioning.degenerate ? 'degenerate'
     : r.fitness < o.minFitness ? 'low-overlap' : !r.converged ? 'not-converged' : 'aligned';
   return {
     sourceToTarget: r.sourceToTarget, fitness: r.fitness, inlierRmse: r.inlierRmse, planeRmse: r.planeRmse, iterations,
-    converged: r.converged, global, conditioning, verdict, voxelSize, maxCorrespondenceDistance: d,
+    converged: r.converged, global, conditioning, verdict, voxelSize: v, maxCorrespondenceDistance: d,
   };
 }
 
@@ -193,5 +228,5 @@ export function registerPointClouds(engine: Engine, source: PointCloud, target: 
   assertPointCloud(target, api, 'target');
   const o = resolveRegistrationOptions(options ?? {}, api);
   return wasm.scope(api, (s) => registerInScope(s, api, cloudInScope(s, source.positions, source.normals),
-    cloudInScope(s, target.positions, target.normals), source.positions, o));
+    cloudInScope(s, target.positions, target.normals), source.positions, target.positions, o));
 }

@@ -41,7 +41,7 @@ export const ABI_CONSTANT_NAMES = [
   'VOLUME_CAPACITY', 'VOLUME_COUNT', 'VOLUME_FRAME', 'VOLUME_FULL', 'VOLUME_TOUCHED', 'VOLUME_STAMP',
   'VOLUME_FLAG_COLOUR', 'VOLUME_FLAG_NIR', 'VOXEL_TSDF', 'VOXEL_WEIGHT', 'VOXEL_COUNT', 'VOXEL_COLOUR',
   'WEIGHT_UNITS', 'FRAME_BYTES', 'FRAME_DEPTH', 'FRAME_DEPTH_KIND', 'FRAME_DEPTH_SCALE', 'FRAME_COLOUR',
-  'FRAME_NIR', 'FRAME_STRIDE', 'FRAME_BILINEAR', 'FRAME_DEPTH_U16', 'FRAME_DEPTH_F32', 'INTEGRATE_OUT_BLOCKS', 'INTEGRATE_OUT_NEW_BLOCKS',
+  'FRAME_NIR', 'FRAME_STRIDE', 'FRAME_BILINEAR', 'FRAME_WEIGHTS', 'FRAME_DEPTH_U16', 'FRAME_DEPTH_F32', 'INTEGRATE_OUT_BLOCKS', 'INTEGRATE_OUT_NEW_BLOCKS',
   'INTEGRATE_OUT_REFUSED', 'INTEGRATE_OUT_VALID_PIXELS', 'INTEGRATE_OUT_UPDATED_VOXELS', 'RAYCAST_OUT_HITS', 'RAYCAST_OUT_SAMPLES', 'EXTRACT_OUT_VERTICES', 'EXTRACT_OUT_TRIANGLES',
   'CLOSEST_OUT_GRID_BYTES', 'CLOSEST_OUT_CELL_SIZE', 'CLOSEST_OUT_NX', 'CLOSEST_OUT_NY', 'CLOSEST_OUT_NZ', 'CLOSEST_OUT_TRIANGLES',
   'CLOSEST_OUT_REFS', 'CLOSEST_OUT_SKIPPED_TRIANGLES', 'CLOSEST_OUT_FOUND', 'CLOSEST_OUT_BEYOND', 'CLOSEST_OUT_NONFINITE',
@@ -61,7 +61,7 @@ export const ABI_CONSTANT_NAMES = [
   'RANSAC_OUT_TRANSFORM', 'RANSAC_OUT_ITERATIONS', 'RANSAC_OUT_HYPOTHESES', 'RANSAC_OUT_INLIERS', 'RANSAC_OUT_CANDIDATES',
   'RANSAC_OUT_FITNESS', 'RANSAC_OUT_RMSE', 'RANSAC_OUT_RUNNER_UP',
   'ICPN_BYTES', 'ICPN_TRANSFORM', 'ICPN_MAX_DISTANCE', 'ICPN_ROBUST_SCALE', 'ICPN_ROBUST', 'ICPN_MAX_ITERATIONS', 'ICPN_MIN_ROTATION',
-  'ICPN_MIN_TRANSLATION', 'ICPN_NORMAL_COS', 'ICPN_DAMPING', 'ROBUST_NONE', 'ROBUST_HUBER', 'ROBUST_TUKEY',
+  'ICPN_MIN_TRANSLATION', 'ICPN_NORMAL_COS', 'ICPN_DAMPING', 'ICPN_MIN_RELATIVE_CHANGE', 'ICPN_MAX_TANGENTIAL', 'ROBUST_NONE', 'ROBUST_HUBER', 'ROBUST_TUKEY',
   'ICPN_OUT_ITERATIONS', 'ICPN_OUT_CONVERGED', 'ICPN_OUT_FITNESS', 'ICPN_OUT_RMSE', 'ICPN_OUT_PLANE_RMSE', 'ICPN_OUT_INLIERS',
   'ICPN_OUT_VALID', 'ICPN_OUT_EIGEN', 'ICPN_OUT_WEAK_AXIS', 'ICPN_OUT_SOLVE_FAILURES', 'ICPN_OUT_LAST_ROTATION',
   'ICPN_OUT_LAST_TRANSLATION', 'ICPN_OUT_SCALE',
@@ -131,6 +131,7 @@ export interface Kernels {
   solve6(acc: number, out: number): number;
   depth_to_mm(depth: number, kind: number, mmPerUnit: number, pixels: number, minDepth: number, maxDepth: number, out: number): number;
   depth_downsample(depth: number, w: number, h: number, jump: number, out: number): number;
+  depth_view_weights(depth: number, w: number, h: number, fx: number, fy: number, cx: number, cy: number, jump: number, minCos: number, out: number): number;
   depth_vertex_normal_maps(depth: number, w: number, h: number, fx: number, fy: number, cx: number, cy: number, jump: number, vertices: number, normals: number): number;
   icp_projective_accumulate(srcVertices: number, srcNormals: number, srcW: number, srcH: number, stride: number,
     dstVertices: number, dstNormals: number, dstW: number, dstH: number, params: number, acc: number): number;

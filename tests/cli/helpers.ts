@@ -15,10 +15,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `node bin/scanfuse.js ...args` in `cwd` (needs `npm run build`). */
-export function runBin(args: string[], cwd: string): Promise<RunResult> {
+/** Runs `node bin/scanfuse.js ...args` in `cwd` (needs `npm run build`), optionally as another user. */
+export function runBin(args: string[], cwd: string, as?: { uid: number; gid: number }): Promise<RunResult> {
   return new Promise((resolvePromise) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, maxBuffer: 64 << 20, ...as }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolvePromise({ code, stdout, stderr });
     });

@@ -152,10 +152,10 @@ describe.each(BUILDS)('a disposed TsdfVolume (%s build)', (build) => {
   });
 });
 
-describe('known bugs (reported; remove `.fails` when fixed)', () => {
+describe('regressions', () => {
   // An Infinity depth pixel passes the range test when maxDepth is Infinity (the API accepts it), and
   // its samples along the ray saturate to the block at (-2^31, 2^31 - 1, -2^31) in the core.
-  it.fails('a frame with an Infinity pixel and maxDepth Infinity allocates no block at the i32 limits', async () => {
+  it('a frame with an Infinity pixel and maxDepth Infinity allocates no block at the i32 limits', async () => {
     const engine = await engineFor('release');
     const depth = renderScene(engine, POSE);
     depth[0] = Infinity;
@@ -176,7 +176,7 @@ describe('known bugs (reported; remove `.fails` when fixed)', () => {
 
   // raycast() checks only the pose's rigidity: null intrinsics or pose throw a TypeError, and a
   // fractional width is accepted (the result has width * height pixels, the core fills floor(width) columns).
-  it.fails('raycast() throws INVALID_ARGUMENT for null intrinsics, a null pose and a fractional width', async () => {
+  it('raycast() throws INVALID_ARGUMENT for null intrinsics, a null pose and a fractional width', async () => {
     const engine = await engineFor('release');
     const volume = createTsdfVolume(engine, { voxelSize: 0.125 });
     try {
