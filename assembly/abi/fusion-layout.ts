@@ -47,6 +47,7 @@ export const FRAME_NIR: u32 = 16;         // u32 pointer, u8, or 0
 export const FRAME_STRIDE: u32 = 20;      // u32: allocation samples every STRIDE pixels
 export const FRAME_BILINEAR: u32 = 24;    // u32: 1 = bilinear depth sampling, 0 = nearest pixel
 export const FRAME_WEIGHTS: u32 = 28;     // u32 pointer: per-pixel observation weight u8 (255 = 1, 0 = skip), or 0 = all 1
+export const FRAME_SCRATCH: u32 = 32;     // u32 pointer: 12 bytes per pixel of scratch for the kernel's lookup tables (required)
 export const FRAME_DEPTH_U16: u32 = 1;
 export const FRAME_DEPTH_F32: u32 = 2;
 

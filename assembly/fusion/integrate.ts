@@ -5,7 +5,7 @@ import { STATUS_OK, STATUS_INVALID_ARGUMENT } from "../abi/status";
 import {
   VOLUME_TRUNCATION, VOLUME_WEIGHT_CAP, VOLUME_FLAGS, VOLUME_COORDS, VOLUME_FRAME, VOLUME_TOUCHED, VOLUME_STAMP,
   VOLUME_FLAG_COLOUR, VOLUME_FLAG_NIR, VOXEL_TSDF, VOXEL_WEIGHT, VOXEL_COUNT, VOXEL_COLOUR, WEIGHT_UNITS,
-  FRAME_DEPTH, FRAME_DEPTH_KIND, FRAME_DEPTH_SCALE, FRAME_COLOUR, FRAME_NIR, FRAME_STRIDE, FRAME_BILINEAR, FRAME_WEIGHTS, FRAME_DEPTH_U16, FRAME_DEPTH_F32,
+  FRAME_DEPTH, FRAME_DEPTH_KIND, FRAME_DEPTH_SCALE, FRAME_COLOUR, FRAME_NIR, FRAME_STRIDE, FRAME_BILINEAR, FRAME_WEIGHTS, FRAME_SCRATCH, FRAME_DEPTH_U16, FRAME_DEPTH_F32,
   INTEGRATE_OUT_BLOCKS, INTEGRATE_OUT_NEW_BLOCKS, INTEGRATE_OUT_REFUSED, INTEGRATE_OUT_VALID_PIXELS, INTEGRATE_OUT_UPDATED_VOXELS,
   BLOCK_SIDE, BLOCK_VOXELS,
 } from "../abi/fusion-layout";
@@ -18,57 +18,72 @@ import { NO_BLOCK, blockData, findOrAddBlock, voxelSize } from "./volume";
   return kind == FRAME_DEPTH_U16 ? <f32>load<u16>(depth + (k << 1)) * invScale : load<f32>(depth + (k << 2));
 }
 
+/** Depth of pixel k4 / 8 of the (depth, weight) table, per lane. */
+@inline function gather4(table: usize, k4: v128): v128 {
+  return f32x4(load<f32>(table + <usize>i32x4.extract_lane(k4, 0)), load<f32>(table + <usize>i32x4.extract_lane(k4, 1)),
+    load<f32>(table + <usize>i32x4.extract_lane(k4, 2)), load<f32>(table + <usize>i32x4.extract_lane(k4, 3)));
+}
+
 /**
- * Depth at sub-pixel (u, v): bilinear between the 4 neighbouring pixels when all are valid and
- * within `jump` mm of each other, else the nearest pixel's; 0 if none.
+ * sampleDepth() for 4 lanes from the (depth, weight) table: bilinear between the 4 pixels around
+ * (u, v) when the cell lies in the image and they are all valid and within `jump` mm of each
+ * other, else `nearest4` (the nearest pixel's depth). tests/reference/dense-tsdf.ts is the oracle.
  */
-@inline function sampleDepth(depth: usize, kind: u32, scale: f32, w: i32, h: i32, u: f32, v: f32, jump: f32, bilinear: bool): f32 {
-  if (!bilinear) {
-    let xn = <i32>Mathf.round(u), yn = <i32>Mathf.round(v);
-    if (xn < 0 || yn < 0 || xn >= w || yn >= h) return 0;
-    return depthAt(depth, kind, scale, <usize>yn * w + xn);
-  }
-  let x0 = <i32>Mathf.floor(u), y0 = <i32>Mathf.floor(v);
-  if (x0 < 0 || y0 < 0 || x0 >= w - 1 || y0 >= h - 1) {
-    let xn = <i32>Mathf.round(u), yn = <i32>Mathf.round(v);
-    if (xn < 0 || yn < 0 || xn >= w || yn >= h) return 0;
-    return depthAt(depth, kind, scale, <usize>yn * w + xn);
-  }
-  let k = <usize>y0 * w + x0;
-  let a = depthAt(depth, kind, scale, k), b = depthAt(depth, kind, scale, k + 1);
-  let c = depthAt(depth, kind, scale, k + w), d = depthAt(depth, kind, scale, k + w + 1);
-  let fx = u - <f32>x0, fy = v - <f32>y0;
-  let lo = min(min(a, b), min(c, d)), hi = max(max(a, b), max(c, d));
-  if (lo > 0 && hi - lo <= jump) {
-    return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy;
-  }
-  // Nearest pixel.
-  let n = fx < 0.5 ? (fy < 0.5 ? a : c) : (fy < 0.5 ? b : d);
-  return n;
+@inline function bilinear4(table: usize, uf4: v128, vf4: v128, nearest4: v128, w: i32, h: i32, jump: f32): v128 {
+  let x04 = f32x4.floor(uf4), y04 = f32x4.floor(vf4);
+  let fx4 = f32x4.sub(uf4, x04), fy4 = f32x4.sub(vf4, y04);
+  let xi4 = i32x4.trunc_sat_f32x4_s(x04), yi4 = i32x4.trunc_sat_f32x4_s(y04);
+  let interior = v128.and(v128.and(i32x4.ge_s(xi4, i32x4.splat(0)), i32x4.ge_s(yi4, i32x4.splat(0))),
+    v128.and(i32x4.lt_s(xi4, i32x4.splat(w - 1)), i32x4.lt_s(yi4, i32x4.splat(h - 1))));
+  if (!v128.any_true(interior)) return nearest4;
+  xi4 = i32x4.min_s(i32x4.max_s(xi4, i32x4.splat(0)), i32x4.splat(w - 2));
+  yi4 = i32x4.min_s(i32x4.max_s(yi4, i32x4.splat(0)), i32x4.splat(h - 2));
+  let k4 = i32x4.shl(i32x4.add(i32x4.mul(yi4, i32x4.splat(w)), xi4), 3);
+  let a = gather4(table, k4), b = gather4(table + 8, k4);
+  let c = gather4(table + (<usize>w << 3), k4), d = gather4(table + (<usize>w << 3) + 8, k4);
+  let lo = f32x4.min(f32x4.min(a, b), f32x4.min(c, d)), hi = f32x4.max(f32x4.max(a, b), f32x4.max(c, d));
+  let ok = v128.and(interior, v128.and(f32x4.gt(lo, f32x4.splat(0)), f32x4.le(f32x4.sub(hi, lo), f32x4.splat(jump))));
+  let one = f32x4.splat(1), gx = f32x4.sub(one, fx4), gy = f32x4.sub(one, fy4);
+  let value = f32x4.add(f32x4.mul(f32x4.add(f32x4.mul(a, gx), f32x4.mul(b, fx4)), gy), f32x4.mul(f32x4.add(f32x4.mul(c, gx), f32x4.mul(d, fx4)), fy4));
+  return v128.bitselect(value, nearest4, ok);
 }
 
-/** Observation weight 0..1 of the pixel nearest (u, v) from a u8 weight map. */
-@inline function pixelWeight(weights: usize, w: i32, h: i32, u: f32, v: f32): f32 {
-  let x = min<i32>(w - 1, max<i32>(0, <i32>Mathf.round(u))), y = min<i32>(h - 1, max<i32>(0, <i32>Mathf.round(v)));
-  return <f32>load<u8>(weights + <usize>y * w + x) * (1.0 / 255.0);
+/** Running average of 4 channels (old u8 values, weights `w4` and `o4`), rounded half up. */
+@inline function average4(old4: v128, new4: v128, w4: v128, o4: v128, sum4: v128): v128 {
+  let mean = f32x4.div(f32x4.add(f32x4.mul(f32x4.convert_i32x4_u(old4), w4), f32x4.mul(f32x4.convert_i32x4_u(new4), o4)), sum4);
+  return i32x4.trunc_sat_f32x4_u(f32x4.floor(f32x4.add(mean, f32x4.splat(0.5))));
 }
 
-/** Colour and NIR running averages of one voxel from pixel (round(u), round(v)), previous weight `prevW`. */
-@inline function blendImage(colour: usize, nir: usize, hasColour: bool, hasNir: bool, data: usize, nirOffset: usize, vi: usize, w: i32,
-  h: i32, uf: f32, vf: f32, prevW: f32, bw: f32): void {
-  let pu = min<i32>(w - 1, max<i32>(0, <i32>Mathf.round(uf)));
-  let pv = min<i32>(h - 1, max<i32>(0, <i32>Mathf.round(vf)));
-  let pk = <usize>pv * w + <usize>pu;
-  let sum = prevW + bw;
+/**
+ * Colour and NIR running averages of 4 consecutive voxels `vi`..`vi + 3` (lanes in `use`) from
+ * packed pixels (r | g << 8 | b << 16 | nir << 24) at byte offsets `k4 / 2` of `packed`.
+ */
+@inline function blendPacked4(packed: usize, k4: v128, data: usize, vi: usize, hasColour: bool, hasNir: bool, nirOffset: usize,
+  w4: v128, o4: v128, use: v128): void {
+  let p4 = i32x4(
+    load<u32>(packed + (<usize>i32x4.extract_lane(k4, 0) >> 1)), load<u32>(packed + (<usize>i32x4.extract_lane(k4, 1) >> 1)),
+    load<u32>(packed + (<usize>i32x4.extract_lane(k4, 2) >> 1)), load<u32>(packed + (<usize>i32x4.extract_lane(k4, 3) >> 1)));
+  let sum4 = f32x4.add(w4, o4), byte4 = i32x4.splat(0xff);
   if (hasColour) {
-    let q = data + VOXEL_COLOUR + vi * 3, src = colour + pk * 3;
-    for (let ch = 0; ch < 3; ch++) {
-      store<u8>(q + ch, <u8>Mathf.round((<f32>load<u8>(q + ch) * prevW + <f32>load<u8>(src + ch) * bw) / sum));
-    }
+    // 12 bytes r0 g0 b0 r1 g1 b1 ... -> one channel per i32 lane.
+    let q = data + VOXEL_COLOUR + vi * 3;
+    let old = v128.load32_lane(q + 8, v128.load64_zero(q), 2);
+    let r = average4(i8x16.swizzle(old, i8x16(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1)), v128.and(p4, byte4), w4, o4, sum4);
+    let g = average4(i8x16.swizzle(old, i8x16(1, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1)), v128.and(i32x4.shr_u(p4, 8), byte4), w4, o4, sum4);
+    let b = average4(i8x16.swizzle(old, i8x16(2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1)), v128.and(i32x4.shr_u(p4, 16), byte4), w4, o4, sum4);
+    let rgb = v128.or(v128.or(r, i32x4.shl(g, 8)), i32x4.shl(b, 16));
+    let merged = v128.bitselect(i8x16.swizzle(rgb, i8x16(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1)), old,
+      i8x16.swizzle(use, i8x16(0, 0, 0, 4, 4, 4, 8, 8, 8, 12, 12, 12, -1, -1, -1, -1)));
+    v128.store64_lane(q, merged, 0);
+    v128.store32_lane(q + 8, merged, 2);
   }
   if (hasNir) {
     let q = data + nirOffset + vi;
-    store<u8>(q, <u8>Mathf.round((<f32>load<u8>(q) * prevW + <f32>load<u8>(nir + pk) * bw) / sum));
+    let old = v128.load32_zero(q);
+    let n = average4(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(old)), i32x4.shr_u(p4, 24), w4, o4, sum4);
+    let narrowed = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(n, n), i16x8.narrow_i32x4_u(n, n));
+    let useBytes = i8x16.swizzle(use, i8x16(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1));
+    v128.store32_lane(q, v128.bitselect(narrowed, old, useBytes), 0);
   }
 }
 
@@ -76,8 +91,8 @@ import { NO_BLOCK, blockData, findOrAddBlock, voxelSize } from "./volume";
  * Integrates a frame. `camera` is a CAMERA record (intrinsics, near/far depth range, world ->
  * camera); `frame` a FRAME record. Blocks within +-truncation of the measured points are
  * allocated (until the pool is full: VOLUME_FULL, INTEGRATE_OUT_REFUSED), then each of their
- * voxels in front of (or within truncation behind) the surface is updated. `scratch` holds
- * 0 bytes (reserved). out: INTEGRATE_OUT_*.
+ * voxels in front of (or within truncation behind) the surface is updated. FRAME_SCRATCH must
+ * point to 12 bytes per pixel, for the lookup tables the update gathers from. out: INTEGRATE_OUT_*.
  */
 export function tsdf_integrate(vol: usize, camera: usize, frame: usize, out: usize): i32 {
   let c = new Camera();
@@ -92,6 +107,8 @@ export function tsdf_integrate(vol: usize, camera: usize, frame: usize, out: usi
   let stride = max<i32>(1, <i32>load<u32>(frame, FRAME_STRIDE));
   let bilinear = load<u32>(frame, FRAME_BILINEAR) != 0;
   let weights = <usize>load<u32>(frame, FRAME_WEIGHTS);
+  let scratch = <usize>load<u32>(frame, FRAME_SCRATCH);
+  if (scratch == 0) return STATUS_INVALID_ARGUMENT;
   let flags = load<u32>(vol, VOLUME_FLAGS);
   let voxel = voxelSize(vol), trunc = load<f32>(vol, VOLUME_TRUNCATION);
   let cap = load<f32>(vol, VOLUME_WEIGHT_CAP);
@@ -142,6 +159,28 @@ export function tsdf_integrate(vol: usize, camera: usize, frame: usize, out: usi
     }
   }
 
+  // ---- Lookup tables in scratch: one (depth mm, weight units) pair per pixel -----------------
+  // Depth 0 where the pixel is out of range; weight 0 there too and where the weight map says
+  // skip. Then, with colour or NIR, one u32 per pixel: r | g << 8 | b << 16 | nir << 24.
+  let hasColour = (flags & VOLUME_FLAG_COLOUR) != 0 && colour != 0;
+  let hasNir = (flags & VOLUME_FLAG_NIR) != 0 && nir != 0;
+  let pixels = <usize>w * h;
+  let packed = scratch + (pixels << 3);
+  for (let k: usize = 0; k < pixels; k++) {
+    let z = depthAt(depth, kind, scale, k);
+    let o: f32 = weights != 0 ? nearest<f32>(<f32>load<u8>(weights + k) * (1.0 / 255.0) * <f32>WEIGHT_UNITS) : <f32>WEIGHT_UNITS;
+    let ok = z >= near && z <= far && isFinite(z);
+    store<f32>(scratch + (k << 3), ok ? z : 0);
+    store<f32>(scratch + (k << 3), ok ? o : 0, 4);
+  }
+  if (hasColour || hasNir) {
+    for (let k: usize = 0; k < pixels; k++) {
+      let p: u32 = hasNir ? <u32>load<u8>(nir + k) << 24 : 0;
+      if (hasColour) p |= <u32>load<u8>(colour + k * 3) | <u32>load<u8>(colour + k * 3, 1) << 8 | <u32>load<u8>(colour + k * 3, 2) << 16;
+      store<u32>(packed + (k << 2), p);
+    }
+  }
+
   // ---- Update the voxels of the touched blocks -----------------------------------------------
   let capUnits = <u32>min<f32>(65535, cap * <f32>WEIGHT_UNITS);
   let jump = max<f32>(trunc, 4 * voxel);
@@ -155,10 +194,9 @@ export function tsdf_integrate(vol: usize, camera: usize, frame: usize, out: usi
   let lo4 = f32x4.splat(-0.5), wl4 = f32x4.splat(wLimit), hl4 = f32x4.splat(hLimit);
   let negTrunc4 = f32x4.splat(-trunc), invTrunc4 = f32x4.splat(invTrunc);
   let inv32767 = f32x4.splat(<f32>(1.0 / 32767.0)), s32767 = f32x4.splat(32767);
-  let units4 = f32x4.splat(<f32>WEIGHT_UNITS), unitsI4 = i32x4.splat(<i32>WEIGHT_UNITS), capI4 = i32x4.splat(<i32>capUnits);
+  let units4 = f32x4.splat(<f32>WEIGHT_UNITS), capI4 = i32x4.splat(<i32>capUnits);
+  let half4 = f32x4.splat(0.5), zeroI4 = i32x4.splat(0), wMax4 = i32x4.splat(w - 1), hMax4 = i32x4.splat(h - 1), wI4 = i32x4.splat(w);
   let updated: u32 = 0;
-  let hasColour = (flags & VOLUME_FLAG_COLOUR) != 0 && colour != 0;
-  let hasNir = (flags & VOLUME_FLAG_NIR) != 0 && nir != 0;
   let nirOffset: usize = VOXEL_COLOUR + ((flags & VOLUME_FLAG_COLOUR) != 0 ? 3 * BLOCK_VOXELS : 0);
   for (let b: u32 = 0; b < nTouched; b++) {
     let index = load<u32>(touched + (<usize>b << 2));
@@ -187,21 +225,12 @@ export function tsdf_integrate(vol: usize, camera: usize, frame: usize, out: usi
           let inside = v128.and(front, v128.and(v128.and(f32x4.ge(uf4, lo4), f32x4.ge(vf4, lo4)), v128.and(f32x4.le(uf4, wl4), f32x4.le(vf4, hl4))));
           let mask = i32x4.bitmask(inside);
           if (mask == 0) continue;
-          // Depth samples (gathers are scalar).
-          let d0: f32 = (mask & 1) ? sampleDepth(depth, kind, scale, w, h, f32x4.extract_lane(uf4, 0), f32x4.extract_lane(vf4, 0), jump, bilinear) : 0;
-          let d1: f32 = (mask & 2) ? sampleDepth(depth, kind, scale, w, h, f32x4.extract_lane(uf4, 1), f32x4.extract_lane(vf4, 1), jump, bilinear) : 0;
-          let d2: f32 = (mask & 4) ? sampleDepth(depth, kind, scale, w, h, f32x4.extract_lane(uf4, 2), f32x4.extract_lane(vf4, 2), jump, bilinear) : 0;
-          let d3: f32 = (mask & 8) ? sampleDepth(depth, kind, scale, w, h, f32x4.extract_lane(uf4, 3), f32x4.extract_lane(vf4, 3), jump, bilinear) : 0;
-          let d4 = f32x4(d0, d1, d2, d3);
-          // Observation weights (WEIGHT_UNITS per full observation) from the per-pixel weight map.
-          let o4 = units4;
-          if (weights != 0) {
-            let o0: f32 = (mask & 1) ? pixelWeight(weights, w, h, f32x4.extract_lane(uf4, 0), f32x4.extract_lane(vf4, 0)) : 0;
-            let o1: f32 = (mask & 2) ? pixelWeight(weights, w, h, f32x4.extract_lane(uf4, 1), f32x4.extract_lane(vf4, 1)) : 0;
-            let o2: f32 = (mask & 4) ? pixelWeight(weights, w, h, f32x4.extract_lane(uf4, 2), f32x4.extract_lane(vf4, 2)) : 0;
-            let o3: f32 = (mask & 8) ? pixelWeight(weights, w, h, f32x4.extract_lane(uf4, 3), f32x4.extract_lane(vf4, 3)) : 0;
-            o4 = f32x4.nearest(f32x4.mul(f32x4(o0, o1, o2, o3), units4));
-          }
+          // Nearest pixel (round half up, clamped) of each lane: gather (depth, weight) pairs.
+          let xi4 = i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.add(uf4, half4))), zeroI4), wMax4);
+          let yi4 = i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.add(vf4, half4))), zeroI4), hMax4);
+          let k4 = i32x4.shl(i32x4.add(i32x4.mul(yi4, wI4), xi4), 3);
+          let d4 = gather4(scratch, k4), o4 = gather4(scratch + 4, k4);
+          if (bilinear) d4 = bilinear4(scratch, uf4, vf4, d4, w, h, jump);
           // Projective signed distance along each pixel's ray (positive in front of the surface).
           let stretch = f32x4.sqrt(f32x4.add(f32x4.add(f32x4.mul(rx4, rx4), f32x4.mul(ry4, ry4)), one4));
           let sdf4 = f32x4.mul(f32x4.sub(d4, Z4), stretch);
@@ -231,17 +260,7 @@ export function tsdf_integrate(vol: usize, camera: usize, frame: usize, out: usi
           v128.store64_lane(np, v128.bitselect(newN, oldN, laneMask), 0);
           changed = true;
           updated += <u32>popcnt(useMask);
-          if (hasColour || hasNir) {
-            for (let l = 0; l < 4; l++) {
-              if ((useMask & (1 << l)) == 0) continue;
-              let uf = l == 0 ? f32x4.extract_lane(uf4, 0) : l == 1 ? f32x4.extract_lane(uf4, 1) : l == 2 ? f32x4.extract_lane(uf4, 2) : f32x4.extract_lane(uf4, 3);
-              let vf = l == 0 ? f32x4.extract_lane(vf4, 0) : l == 1 ? f32x4.extract_lane(vf4, 1) : l == 2 ? f32x4.extract_lane(vf4, 2) : f32x4.extract_lane(vf4, 3);
-              let prevW: f32 = l == 0 ? <f32>i16x8.extract_lane_u(oldW, 0) : l == 1 ? <f32>i16x8.extract_lane_u(oldW, 1)
-                : l == 2 ? <f32>i16x8.extract_lane_u(oldW, 2) : <f32>i16x8.extract_lane_u(oldW, 3);
-              let obs: f32 = l == 0 ? f32x4.extract_lane(o4, 0) : l == 1 ? f32x4.extract_lane(o4, 1) : l == 2 ? f32x4.extract_lane(o4, 2) : f32x4.extract_lane(o4, 3);
-              blendImage(colour, nir, hasColour, hasNir, data, nirOffset, vi + <usize>l, w, h, uf, vf, prevW, obs);
-            }
-          }
+          if (hasColour || hasNir) blendPacked4(packed, k4, data, vi, hasColour, hasNir, nirOffset, w4, o4, use);
         }
       }
     }

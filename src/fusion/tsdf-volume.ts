@@ -288,6 +288,8 @@ export class TsdfVolume {
       rec.setUint32(c.FRAME_NIR, nirPtr, true);
       rec.setUint32(c.FRAME_STRIDE, 2, true);
       rec.setUint32(c.FRAME_BILINEAR, bilinear ? 1 : 0, true);
+      // The kernel gathers (depth, weight) pairs and packed colour/NIR from per-frame tables.
+      rec.setUint32(c.FRAME_SCRATCH, s.alloc(12 * pixels), true);
       if (options.viewWeighting ?? true) {
         const mm = s.alloc(4 * pixels), weights = s.alloc(pixels);
         s.call('depth_to_mm', depthPtr, depth instanceof Uint16Array ? 1 : 2, depth instanceof Uint16Array ? 1 / scale : 1, pixels, minDepth, maxDepth, mm);

@@ -23,6 +23,8 @@ const BOX: DenseTsdfOptions = { voxelSize: VOXEL, truncation: TRUNCATION, weight
 
 let frames: Float32Array[];
 let ideal: DenseTsdf;
+/** Both depth samplings of the kernel: the bilinear path and the nearest-pixel table path. */
+const CASES = BUILDS.flatMap((build) => (['bilinear', 'nearest'] as const).map((sampling) => ({ build, sampling })));
 
 beforeAll(async () => {
   const engine = await engineFor('release');
@@ -58,7 +60,7 @@ function compareMeshes(actual: ArrayLike<number>[], expected: ArrayLike<number>[
   };
 }
 
-describe.each(BUILDS)('TSDF volume vs the dense oracle (%s build)', (build) => {
+describe.each(CASES)('TSDF volume vs the dense oracle ($build build, $sampling sampling)', ({ build, sampling }) => {
   let engine: Engine;
   let mirror: DenseTsdf;
   let kernel: ParsedVolume;
@@ -75,9 +77,9 @@ describe.each(BUILDS)('TSDF volume vs the dense oracle (%s build)', (build) => {
     try {
       SPHERE_AND_PLANE_POSES.forEach((pose, i) => {
         // The oracle mirrors the kernel's unweighted update (view weighting has its own tests).
-        results.push(volume.integrate({ depth: frames[i] }, SMALL_CAMERA, pose, { ...DEPTH_RANGE, viewWeighting: false }));
+        results.push(volume.integrate({ depth: frames[i] }, SMALL_CAMERA, pose, { ...DEPTH_RANGE, viewWeighting: false, depthSampling: sampling }));
         const changed = blocksChangedByLastFrame(engine, volume);
-        mirrorUpdates.push(mirror.integrate(frames[i], SMALL_CAMERA, pose, { ...DEPTH_RANGE, blocks: (x, y, z) => changed.has(`${x},${y},${z}`) }));
+        mirrorUpdates.push(mirror.integrate(frames[i], SMALL_CAMERA, pose, { ...DEPTH_RANGE, sampling, blocks: (x, y, z) => changed.has(`${x},${y},${z}`) }));
       });
       kernel = parseSnapshot(engine, volume);
       mesh = volume.extractMesh();
@@ -111,8 +113,9 @@ describe.each(BUILDS)('TSDF volume vs the dense oracle (%s build)', (build) => {
     });
     expect(mismatches).toEqual([]);
     expect(observed).toBeGreaterThan(90_000);
-    // Voxels whose update may hinge on float noise (measured: 336 of ~98,000; none of them differs either).
-    expect(ambiguous).toBeLessThan(0.005 * observed);
+    // Voxels whose update may hinge on float noise (measured: 336 of ~98,000 bilinear, 800 nearest,
+    // where every half-pixel border counts; none of them differs either).
+    expect(ambiguous).toBeLessThan(0.01 * observed);
     // Most tsdf values are bit-identical; the rest differ by f32-vs-f64 rounding (measured: 97.3% identical).
     expect(sameTsdf).toBeGreaterThan(0.95 * observed);
     // The kernel reports the updates it made (the oracle's, up to the ambiguous voxels).

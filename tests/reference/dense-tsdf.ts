@@ -35,6 +35,8 @@ export interface DenseIntegrateOptions {
   maxDepth: number;
   /** Update only the voxels of the blocks this accepts (block = grid point >> 3 per axis). Default: all. */
   blocks?: (bx: number, by: number, bz: number) => boolean;
+  /** Depth sampling: bilinear with a nearest-pixel fallback (default), or always the nearest pixel. */
+  sampling?: 'bilinear' | 'nearest';
 }
 
 /** Rounds half to even (f32x4.nearest). */
@@ -67,6 +69,13 @@ export function sampleDepth(depth: Float32Array, w: number, h: number, u: number
   const close = nearCell || Math.abs(hi - lo - jump) < EPS_MM;
   if (lo > 0 && hi - lo <= jump) return { d: (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy, close };
   return { d: fx < 0.5 ? (fy < 0.5 ? a : c) : (fy < 0.5 ? b : d), close: close || nearHalf };
+}
+
+/** Depth of the nearest pixel (rounded half up, clamped to the image), and whether f32 noise could pick another. */
+export function nearestDepth(depth: Float32Array, w: number, h: number, u: number, v: number): { d: number; close: boolean } {
+  const x = Math.min(w - 1, Math.max(0, Math.round(u))), y = Math.min(h - 1, Math.max(0, Math.round(v)));
+  const close = Math.abs((u % 1 + 1) % 1 - 0.5) < EPS_PX || Math.abs((v % 1 + 1) % 1 - 0.5) < EPS_PX;
+  return { d: depth[y * w + x], close };
 }
 
 export class DenseTsdf {
@@ -131,7 +140,7 @@ export class DenseTsdf {
       let close = Math.abs(Z - near) < EPS_MM || Math.abs(u + 0.5) < EPS_PX || Math.abs(v + 0.5) < EPS_PX
         || Math.abs(u - (w - 0.5)) < EPS_PX || Math.abs(v - (h - 0.5)) < EPS_PX;
       if (Z >= near && u >= -0.5 && v >= -0.5 && u <= w - 0.5 && v <= h - 0.5) {
-        const s = sampleDepth(depth, w, h, u, v, jump);
+        const s = o.sampling === 'nearest' ? nearestDepth(depth, w, h, u, v) : sampleDepth(depth, w, h, u, v, jump);
         const d = s.d;
         // Projective signed distance: along the pixel's ray, positive in front of the surface.
         const sdf = (d - Z) * Math.hypot(X / Z, Y / Z, 1);
