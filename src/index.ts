@@ -40,3 +40,7 @@ export {
   nearestNeighbours, DEFAULT_NEAREST_NEIGHBOURS_OPTIONS, type NearestNeighboursOptions, type NearestNeighboursResult,
 } from './registration/nearest-neighbours.js';
 export type { RobustKernel } from './registration/cloud-kernels.js';
+export { RegistrationTarget } from './registration/registration-target.js';
+export {
+  createRegistrationTarget, DEFAULT_REGISTRATION_TARGET_OPTIONS, type RegistrationTargetOptions,
+} from './registration/create-registration-target.js';

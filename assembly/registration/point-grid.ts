@@ -381,6 +381,27 @@ export function searchGrid(x: f64, y: f64, z: f64, r2: f64, k: i32): i32 {
   if (!(face >= 0)) face = 0;
   // Shells nearer than the occupied box are empty: start at the first that reaches it.
   let rMin = max(max(outside(cx, gMinX, gMaxX), outside(cy, gMinY, gMaxY)), outside(cz, gMinZ, gMaxZ));
+  if (isFinite(radius) && radius * inv <= 2.0) {
+    // A radius of at most two cells: the own cell first, then only the cells that the box of
+    // half-width sqrt(bound) around the query reaches (usually one to three, not 26).
+    if (rMin == 0) {
+      let own = findCell(cx, cy, cz);
+      if (own != 0) scanCell(own, qx, qy, qz, fr2, k);
+    }
+    let b = Math.sqrt(<f64>(heapN < k ? fr2 : load<f32>(heapD)));
+    let x0 = max(<i32>max(-LIM, Math.floor((x - b) * inv)), gMinX), x1 = min(<i32>min(LIM, Math.floor((x + b) * inv)), gMaxX);
+    let y0 = max(<i32>max(-LIM, Math.floor((y - b) * inv)), gMinY), y1 = min(<i32>min(LIM, Math.floor((y + b) * inv)), gMaxY);
+    let z0 = max(<i32>max(-LIM, Math.floor((z - b) * inv)), gMinZ), z1 = min(<i32>min(LIM, Math.floor((z + b) * inv)), gMaxZ);
+    for (let iz = z0; iz <= z1; iz++) {
+      for (let iy = y0; iy <= y1; iy++) {
+        for (let ix = x0; ix <= x1; ix++) {
+          if (ix == cx && iy == cy && iz == cz) continue;
+          visitCell(ix, iy, iz, x, y, z, qx, qy, qz, fr2, k);
+        }
+      }
+    }
+    return heapN;
+  }
   for (let r = rMin; r <= rMax; r++) {
     if (r > 0) {
       let lb = <f64>(r - 1) * h + face;

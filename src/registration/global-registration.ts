@@ -7,6 +7,7 @@ import {
   buildPointGrid, cloudInScope, downsampleInScope, fpfhInScope, matchInScope, normalsInScope, ransacInScope,
   type NormalOrientation, type ScopedCloud,
 } from './cloud-kernels.js';
+import { RegistrationTarget, type TargetFeatures } from './registration-target.js';
 import { assertPointCloud, choiceOption, integerOption, pointOption, positiveOption, rangeOption, type PointCloud } from './point-cloud.js';
 import { boundingDiagonal, voxelSizeFor } from './voxel-size.js';
 
@@ -159,21 +160,39 @@ export function featureCloud(s: Scope, api: string, cloud: ScopedCloud, voxelSiz
   return { ...down, normals };
 }
 
-/** The global registration pipeline on clouds already in the scope. */
-export function globalRegistrationInScope(s: Scope, api: string, source: ScopedCloud, target: ScopedCloud, voxelSize: number,
-  o: ResolvedGlobalOptions): GlobalRegistrationResult {
-  const featureRadius = o.featureRadius ?? DEFAULT_GLOBAL_REGISTRATION_OPTIONS.featureRadiusVoxels * voxelSize;
-  const normalRadius = o.normalRadius ?? DEFAULT_GLOBAL_REGISTRATION_OPTIONS.normalRadiusVoxels * voxelSize;
-  const inlierDistance = o.inlierDistance ?? DEFAULT_GLOBAL_REGISTRATION_OPTIONS.inlierDistanceVoxels * voxelSize;
-  const src = featureCloud(s, api, source, voxelSize, normalRadius, o);
-  const dst = featureCloud(s, api, target, voxelSize, normalRadius, o);
-  const srcGrid = buildPointGrid(s, api, src.points, src.count, featureRadius);
-  const dstGrid = buildPointGrid(s, api, dst.points, dst.count, featureRadius);
-  const srcFeatures = fpfhInScope(s, api, src, srcGrid, featureRadius, o.featureNeighbours);
-  const dstFeatures = fpfhInScope(s, api, dst, dstGrid, featureRadius, o.featureNeighbours);
-  const matches = matchInScope(s, api, srcFeatures, src.count, dstFeatures, dst.count, o.minMutualMatches);
-  const evalGrid = buildPointGrid(s, api, dst.points, dst.count, inlierDistance);
-  const r = ransacInScope(s, api, src, dst, matches.pairs, matches.count, evalGrid, src, {
+/** The distances of the global stage for a voxel size (options override the multiples). */
+export function globalDistances(voxelSize: number, o: ResolvedGlobalOptions): { featureRadius: number; normalRadius: number; inlierDistance: number } {
+  const d = DEFAULT_GLOBAL_REGISTRATION_OPTIONS;
+  return {
+    featureRadius: o.featureRadius ?? d.featureRadiusVoxels * voxelSize,
+    normalRadius: o.normalRadius ?? d.normalRadiusVoxels * voxelSize,
+    inlierDistance: o.inlierDistance ?? d.inlierDistanceVoxels * voxelSize,
+  };
+}
+
+/** Computes a target's features in the scope. */
+export function targetFeaturesInScope(s: Scope, api: string, target: ScopedCloud, voxelSize: number, o: ResolvedGlobalOptions,
+  downsampled?: ScopedCloud): TargetFeatures {
+  const { featureRadius, normalRadius, inlierDistance } = globalDistances(voxelSize, o);
+  const cloud = downsampled ?? featureCloud(s, api, target, voxelSize, normalRadius, o);
+  const features = fpfhInScope(s, api, cloud, buildPointGrid(s, api, cloud.points, cloud.count, featureRadius), featureRadius, o.featureNeighbours);
+  const evalGrid = buildPointGrid(s, api, cloud.points, cloud.count, inlierDistance);
+  return { cloud, features, evalGrid, voxelSize, featureRadius, inlierDistance };
+}
+
+/**
+ * The global registration pipeline on a source in the scope and a target's features
+ * (`downsampled`: the source's featureCloud at the target's voxel size, when already computed).
+ */
+export function globalRegistrationInScope(s: Scope, api: string, source: ScopedCloud, target: TargetFeatures, o: ResolvedGlobalOptions,
+  downsampled?: ScopedCloud): GlobalRegistrationResult {
+  const { voxelSize, featureRadius, inlierDistance } = target;
+  const { normalRadius } = globalDistances(voxelSize, o);
+  const src = downsampled ?? featureCloud(s, api, source, voxelSize, normalRadius, o);
+  const srcFeatures = fpfhInScope(s, api, src, buildPointGrid(s, api, src.points, src.count, featureRadius), featureRadius, o.featureNeighbours);
+  const dst = target.cloud;
+  const matches = matchInScope(s, api, srcFeatures, src.count, target.features, dst.count, o.minMutualMatches);
+  const r = ransacInScope(s, api, src, dst, matches.pairs, matches.count, target.evalGrid, src, {
     maxIterations: o.maxIterations, minIterations: o.minIterations, seed: o.seed, inlierDistance,
     edgeSimilarity: o.edgeSimilarity, normalCos: Math.cos(o.maxNormalAngle), confidence: o.confidence,
     candidates: o.candidates, minEdge: 0,
@@ -197,18 +216,26 @@ export function autoVoxelSize(s: Scope, api: string, source: ScopedCloud, source
  * candidate of FPFH + RANSAC and its score (see GlobalRegistrationResult). Clouds without normals
  * get normals by PCA on the downsampled points (radius normalRadius). Deterministic for a given
  * seed. Follow it with ICP (registerPointClouds with `initial`) for an accurate pose.
- * Throws INVALID_ARGUMENT for malformed clouds or options.
+ *
+ * `target` may be a RegistrationTarget (createRegistrationTarget): its features are computed once
+ * and its voxel size, feature radius and inlier distance apply (the options' are ignored), which
+ * is what repeated calls against one model (relocalization) want.
+ * Throws INVALID_ARGUMENT for malformed clouds or options, DISPOSED for a disposed target.
  */
-export function globalRegistration(engine: Engine, source: PointCloud, target: PointCloud, options: GlobalRegistrationOptions = {}): GlobalRegistrationResult {
+export function globalRegistration(engine: Engine, source: PointCloud, target: PointCloud | RegistrationTarget,
+  options: GlobalRegistrationOptions = {}): GlobalRegistrationResult {
   const api = 'globalRegistration';
   const wasm = wasmOf(engine, api);
   assertPointCloud(source, api, 'source');
-  assertPointCloud(target, api, 'target');
+  const prepared = target instanceof RegistrationTarget ? target : null;
+  if (!prepared) assertPointCloud(target as PointCloud, api, 'target');
   const o = resolveGlobalOptions(options ?? {}, api);
   return wasm.scope(api, (s) => {
     const src = cloudInScope(s, source.positions, source.normals);
-    const dst = cloudInScope(s, target.positions, target.normals);
+    if (prepared) return globalRegistrationInScope(s, api, src, prepared.featuresFor(wasm, api), o);
+    const cloud = target as PointCloud;
     const voxelSize = o.voxelSize ?? autoVoxelSize(s, api, src, source.positions, o.featurePoints);
-    return globalRegistrationInScope(s, api, src, dst, voxelSize, o);
+    const dst = targetFeaturesInScope(s, api, cloudInScope(s, cloud.positions, cloud.normals), voxelSize, o);
+    return globalRegistrationInScope(s, api, src, dst, o);
   });
 }
