@@ -3,14 +3,24 @@ import {
   CAMERA_FX, CAMERA_FY, CAMERA_CX, CAMERA_CY, CAMERA_WIDTH, CAMERA_HEIGHT, CAMERA_NEAR, CAMERA_FAR, CAMERA_WORLD_TO_CAMERA,
 } from "../abi/layout";
 
-/** A camera record unpacked into locals (f32 for the per-pixel math). */
-@final export class Camera {
+/**
+ * A camera record unpacked into fields (f32 for the per-pixel math). Unmanaged: kernels use the
+ * one instance in static memory (sharedCamera()), so hot loops carry no GC bookkeeping.
+ */
+@final @unmanaged export class Camera {
   fx: f32 = 0; fy: f32 = 0; cx: f32 = 0; cy: f32 = 0;
   width: i32 = 0; height: i32 = 0; near: f32 = 0; far: f32 = 0;
   // world -> camera, row-major 3x4
   r00: f32 = 0; r01: f32 = 0; r02: f32 = 0; t0: f32 = 0;
   r10: f32 = 0; r11: f32 = 0; r12: f32 = 0; t1: f32 = 0;
   r20: f32 = 0; r21: f32 = 0; r22: f32 = 0; t2: f32 = 0;
+}
+
+const CAMERA_MEMORY = memory.data(offsetof<Camera>(), 16);
+
+/** The kernels' camera (kernels do not nest, so one suffices): fill it with readCamera(). */
+@inline export function sharedCamera(): Camera {
+  return changetype<Camera>(CAMERA_MEMORY);
 }
 
 /** Unpacks a camera record; false if its intrinsics are unusable. */

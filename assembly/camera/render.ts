@@ -3,7 +3,7 @@
 // triangle it belongs to and its perspective-correct barycentric coordinates.
 import { STATUS_OK, STATUS_INVALID_ARGUMENT } from "../abi/status";
 import { RENDER_OUT_PIXELS, RENDER_OUT_TRIANGLES, CHUNK_BYTES, CHUNK_FIRST, CHUNK_COUNT, CHUNK_MIN, CHUNK_MAX } from "../abi/layout";
-import { Camera, readCamera } from "./camera";
+import { Camera, sharedCamera, readCamera } from "./camera";
 
 export const NO_TRIANGLE: u32 = 0xffffffff;
 
@@ -78,7 +78,7 @@ function renderChunks(
   positions: usize, vertexCount: u32, indices: usize, triangles: u32, chunks: usize, chunkCount: u32, faceNormals: usize, camera: usize, scratch: usize,
   depth: usize, triangle: usize, bary: usize, out: usize,
 ): i32 {
-  let c = new Camera();
+  let c = sharedCamera();
   if (!readCamera(camera, c)) return STATUS_INVALID_ARGUMENT;
   let w = c.width, h = c.height;
   let pixels = <usize>w * h;

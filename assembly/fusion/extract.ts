@@ -10,7 +10,7 @@ import {
 } from "../abi/fusion-layout";
 import { MC_EDGE_TABLE, MC_TRI_TABLE } from "../meshing/mc-tables";
 import { cubeCase, caseTriangles, edgeParameter } from "../meshing/marching-cubes";
-import { Cursor, gridValue } from "./sample";
+import { Cursor, sharedCursor, gridValue } from "./sample";
 import { NO_BLOCK, TSDF_EMPTY, blockData, findBlock, voxelSize } from "./volume";
 
 // Corner offsets of the cube (MC corner numbering) and the edges' endpoints.
@@ -112,7 +112,7 @@ export function tsdf_extract(
   let mask = tableSlots - 1;
   memory.fill(table, 0xff, <usize>tableSlots << 4);
   let cube = new Cube();
-  let cur = new Cursor();
+  let cur = sharedCursor();
   cur.init(vol);
   let ga = new StaticArray<f32>(3), gb = new StaticArray<f32>(3);
   let edgeVertex = new StaticArray<u32>(12);

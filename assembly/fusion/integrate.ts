@@ -10,7 +10,7 @@ import {
   BLOCK_SIDE, BLOCK_VOXELS,
 } from "../abi/fusion-layout";
 import { VOLUME_COUNT } from "../abi/fusion-layout";
-import { Camera, readCamera } from "../camera/camera";
+import { Camera, sharedCamera, readCamera } from "../camera/camera";
 import { NO_BLOCK, blockData, findOrAddBlock, voxelSize } from "./volume";
 
 /** Depth in mm at pixel k, or 0 (`invScale` = mm per raw unit for u16 depth). */
@@ -95,7 +95,7 @@ import { NO_BLOCK, blockData, findOrAddBlock, voxelSize } from "./volume";
  * point to 12 bytes per pixel, for the lookup tables the update gathers from. out: INTEGRATE_OUT_*.
  */
 export function tsdf_integrate(vol: usize, camera: usize, frame: usize, out: usize): i32 {
-  let c = new Camera();
+  let c = sharedCamera();
   if (!readCamera(camera, c)) return STATUS_INVALID_ARGUMENT;
   let kind = load<u32>(frame, FRAME_DEPTH_KIND);
   if (kind != FRAME_DEPTH_U16 && kind != FRAME_DEPTH_F32) return STATUS_INVALID_ARGUMENT;

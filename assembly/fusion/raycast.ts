@@ -2,8 +2,8 @@
 // its ray within [near, far]: depth, normal (from the TSDF gradient), colour, NIR, weight.
 import { STATUS_OK, STATUS_INVALID_ARGUMENT } from "../abi/status";
 import { VOLUME_COORDS, VOLUME_COUNT, VOLUME_FLAGS, VOLUME_FLAG_COLOUR, VOLUME_FLAG_NIR, VOXEL_WEIGHT, VOXEL_COLOUR, RAYCAST_OUT_HITS, RAYCAST_OUT_SAMPLES, BLOCK_VOXELS } from "../abi/fusion-layout";
-import { Camera, readCamera } from "../camera/camera";
-import { Cursor, blockAt, gridValue, localIndex, trilinear, truncation } from "./sample";
+import { Camera, sharedCamera, readCamera } from "../camera/camera";
+import { Cursor, sharedCursor, blockAt, gridValue, localIndex, trilinear, truncation } from "./sample";
 import { voxelSize } from "./volume";
 
 /**
@@ -13,9 +13,9 @@ import { voxelSize } from "./volume";
  * out: RAYCAST_OUT_HITS.
  */
 export function tsdf_raycast(vol: usize, camera: usize, depth: usize, normals: usize, colour: usize, nir: usize, weight: usize, out: usize): i32 {
-  let c = new Camera();
+  let c = sharedCamera();
   if (!readCamera(camera, c)) return STATUS_INVALID_ARGUMENT;
-  let cur = new Cursor();
+  let cur = sharedCursor();
   cur.init(vol);
   let voxel = voxelSize(vol), trunc = truncation(vol);
   let invVoxel: f32 = 1 / voxel;
@@ -25,45 +25,61 @@ export function tsdf_raycast(vol: usize, camera: usize, depth: usize, normals: u
   let r00 = c.r00, r01 = c.r01, r02 = c.r02, r10 = c.r10, r11 = c.r11, r12 = c.r12, r20 = c.r20, r21 = c.r21, r22 = c.r22;
   let ox = -(r00 * c.t0 + r10 * c.t1 + r20 * c.t2), oy = -(r01 * c.t0 + r11 * c.t1 + r21 * c.t2), oz = -(r02 * c.t0 + r12 * c.t1 + r22 * c.t2);
   let blockLen = voxel * 8;
-  // A coarse range image: the nearest and farthest camera z of the blocks projecting onto each
-  // 8 x 8 pixel tile, so each ray only marches where there is something to hit.
-  let tw = (w + 7) >> 3, th = (h + 7) >> 3;
-  let range = heap.alloc(<usize>tw * th * 8);
-  for (let t = 0; t < tw * th; t++) { store<f32>(range + (<usize>t << 3), Infinity); store<f32>(range + (<usize>t << 3), -Infinity, 4); }
+  // A range image: per pixel, the nearest and farthest camera z of the blocks whose projection
+  // covers it, so each ray starts at the first block it can meet and stops after the last.
+  // Corners closer than `near` are projected at `near` (the block still covers those pixels).
+  let range = heap.alloc(<usize>w * h * 8);
+  for (let t = 0; t < w * h; t++) { store<f32>(range + (<usize>t << 3), Infinity); store<f32>(range + (<usize>t << 3), -Infinity, 4); }
   let coords = <usize>load<u32>(vol, VOLUME_COORDS);
   let count = load<u32>(vol, VOLUME_COUNT);
+  let halfDiagonal = blockLen * 0.8660254;
+  // The frustum's 4 side planes through the camera centre (unit inward normals in camera
+  // coordinates), for rejecting blocks whose bounding sphere lies outside the image.
+  let lx = c.fx, lz = c.cx + 0.5, ll = Mathf.sqrt(lx * lx + lz * lz); lx /= ll; lz /= ll;                                  // u >= -0.5
+  let rxn = -c.fx, rz = <f32>w - 0.5 - c.cx, rl = Mathf.sqrt(rxn * rxn + rz * rz); rxn /= rl; rz /= rl;                     // u <= w - 0.5
+  let ty = c.fy, tz = c.cy + 0.5, tl = Mathf.sqrt(ty * ty + tz * tz); ty /= tl; tz /= tl;                                   // v >= -0.5
+  let by = -c.fy, bz = <f32>h - 0.5 - c.cy, bl = Mathf.sqrt(by * by + bz * bz); by /= bl; bz /= bl;                         // v <= h - 0.5
   for (let b: u32 = 0; b < count; b++) {
     let cp = coords + (<usize>b << 4);
     let x0 = <f32>load<i32>(cp) * blockLen, y0 = <f32>load<i32>(cp, 4) * blockLen, z0 = <f32>load<i32>(cp, 8) * blockLen;
+    // Quick rejection on the block's bounding sphere: entirely before near or beyond far.
+    let mx = x0 + 0.5 * blockLen, my = y0 + 0.5 * blockLen, mz = z0 + 0.5 * blockLen;
+    let centreZ = r20 * mx + r21 * my + r22 * mz + c.t2;
+    if (centreZ + halfDiagonal < c.near || centreZ - halfDiagonal > c.far) continue;
+    let centreX = r00 * mx + r01 * my + r02 * mz + c.t0, centreY = r10 * mx + r11 * my + r12 * mz + c.t1;
+    if (lx * centreX + lz * centreZ < -halfDiagonal || rxn * centreX + rz * centreZ < -halfDiagonal
+      || ty * centreY + tz * centreZ < -halfDiagonal || by * centreY + bz * centreZ < -halfDiagonal) continue;
     let minU: f32 = Infinity, maxU: f32 = -Infinity, minV: f32 = Infinity, maxV: f32 = -Infinity, minZ: f32 = Infinity, maxZ: f32 = -Infinity;
-    let behind = false;
     for (let n = 0; n < 8; n++) {
       let x = x0 + ((n & 1) != 0 ? blockLen : 0), y = y0 + ((n & 2) != 0 ? blockLen : 0), z = z0 + ((n & 4) != 0 ? blockLen : 0);
       let cz = r20 * x + r21 * y + r22 * z + c.t2;
-      if (cz < c.near) { behind = true; minZ = c.near; }
       if (cz < minZ) minZ = cz;
       if (cz > maxZ) maxZ = cz;
-      if (cz <= 1e-6) continue;
+      let pz = max<f32>(cz, c.near);
       let cx = r00 * x + r01 * y + r02 * z + c.t0, cy = r10 * x + r11 * y + r12 * z + c.t1;
-      let uu = c.fx * cx / cz + c.cx, vv = c.fy * cy / cz + c.cy;
+      let uu = c.fx * cx / pz + c.cx, vv = c.fy * cy / pz + c.cy;
       if (uu < minU) minU = uu; if (uu > maxU) maxU = uu;
       if (vv < minV) minV = vv; if (vv > maxV) maxV = vv;
     }
     if (maxZ < c.near || minZ > c.far) continue;
-    if (behind) { minU = 0; minV = 0; maxU = <f32>w; maxV = <f32>h; }
-    let t0x = max<i32>(0, <i32>Mathf.floor((minU - 1) / 8)), t1x = min<i32>(tw - 1, <i32>Mathf.floor((maxU + 1) / 8));
-    let t0y = max<i32>(0, <i32>Mathf.floor((minV - 1) / 8)), t1y = min<i32>(th - 1, <i32>Mathf.floor((maxV + 1) / 8));
-    for (let ty = t0y; ty <= t1y; ty++) for (let tx = t0x; tx <= t1x; tx++) {
-      let q = range + ((<usize>ty * tw + tx) << 3);
-      if (minZ < load<f32>(q)) store<f32>(q, minZ);
-      if (maxZ > load<f32>(q, 4)) store<f32>(q, maxZ, 4);
+    minZ = max<f32>(minZ, c.near);
+    // Pixels (centres at integer u, v) the projection may cover, with a pixel of margin.
+    let u0 = max<i32>(0, <i32>Mathf.floor(minU - 1)), u1 = min<i32>(w - 1, <i32>Mathf.ceil(maxU + 1));
+    let v0 = max<i32>(0, <i32>Mathf.floor(minV - 1)), v1 = min<i32>(h - 1, <i32>Mathf.ceil(maxV + 1));
+    if (u0 > u1 || v0 > v1) continue;
+    for (let pv = v0; pv <= v1; pv++) {
+      let q = range + ((<usize>pv * w + u0) << 3);
+      for (let pu = u0; pu <= u1; pu++, q += 8) {
+        if (minZ < load<f32>(q)) store<f32>(q, minZ);
+        if (maxZ > load<f32>(q, 4)) store<f32>(q, maxZ, 4);
+      }
     }
   }
   let hits: u32 = 0, samples: u32 = 0;
   for (let v = 0; v < h; v++) {
     for (let u = 0; u < w; u++) {
       let k = <usize>v * w + u;
-      let rq = range + ((<usize>(v >> 3) * tw + (u >> 3)) << 3);
+      let rq = range + (k << 3);
       let zStart = max<f32>(c.near, load<f32>(rq)), zEnd = min<f32>(c.far, load<f32>(rq, 4));
       let rx = (<f32>u - c.cx) / c.fx, ry = (<f32>v - c.cy) / c.fy;
       let len = Mathf.sqrt(rx * rx + ry * ry + 1);
@@ -173,12 +189,16 @@ function refineCrossing(cur: Cursor, invVoxel: f32, ox: f32, oy: f32, oz: f32, d
   if (isNaN(b) || !(b <= 0)) b = f1;
   let lo = z0, hi = z1;
   for (let i = 0; i < 6; i++) {
+    // Converged: the bracket is under a thousandth of a voxel.
+    if ((hi - lo) * invVoxel < 1e-3) break;
     let t = a / (a - b);
     // Keep the step inside the bracket and away from its ends (bisection when the secant stalls).
     let zm = lo + (hi - lo) * (t < 0.1 || t > 0.9 ? <f32>0.5 : t);
     let fm = trilinear(cur, invVoxel, ox + dx * zm, oy + dy * zm, oz + dz * zm);
     if (isNaN(fm)) break;
     if (fm > 0) { lo = zm; a = fm; } else { hi = zm; b = fm; }
+    // On the surface to a millionth of the truncation distance: the secant below is exact enough.
+    if (abs(fm) < 1e-6) break;
   }
   return lo + (hi - lo) * (a / (a - b));
 }

@@ -8,17 +8,20 @@ const CACHE_ENTRIES: u32 = 256;
 
 /**
  * A cursor over the volume: the last block found, and a direct-mapped cache of recent blocks
- * (neighbouring rays and samples revisit the same few blocks). Call init() before use and
- * release() after (it owns CACHE_ENTRIES x 16 bytes).
+ * (neighbouring rays and samples revisit the same few blocks). Unmanaged, in static memory (no GC
+ * bookkeeping in hot loops): take it with sharedCursor(), init() before use and release() after
+ * (it owns CACHE_ENTRIES x 16 bytes). Kernels do not nest, so one cursor suffices.
  */
-@final export class Cursor {
-  vol: usize = 0;
-  bx: i32 = 0x7fffffff; by: i32 = 0; bz: i32 = 0;
-  data: usize = 0; // 0 = the block does not exist
-  cache: usize = 0;
+@final @unmanaged export class Cursor {
+  vol: usize;
+  bx: i32; by: i32; bz: i32;
+  data: usize; // 0 = the block does not exist
+  cache: usize;
 
   init(vol: usize): void {
     this.vol = vol;
+    this.bx = 0x7fffffff; this.by = 0; this.bz = 0;
+    this.data = 0;
     this.cache = heap.alloc(<usize>CACHE_ENTRIES << 4);
     // Mark every entry invalid (an impossible x).
     for (let i: u32 = 0; i < CACHE_ENTRIES; i++) store<i32>(this.cache + (<usize>i << 4), 0x7fffffff);
@@ -28,6 +31,13 @@ const CACHE_ENTRIES: u32 = 256;
     if (this.cache != 0) heap.free(this.cache);
     this.cache = 0;
   }
+}
+
+const CURSOR_MEMORY = memory.data(offsetof<Cursor>(), 16);
+
+/** The kernels' cursor (call init() on it). */
+@inline export function sharedCursor(): Cursor {
+  return changetype<Cursor>(CURSOR_MEMORY);
 }
 
 /** Data pointer of the block holding grid point (gx, gy, gz), or 0. */
@@ -69,6 +79,11 @@ const CACHE_ENTRIES: u32 = 256;
   return t == TSDF_EMPTY ? 1 : <f32>t * (1.0 / 32767.0);
 }
 
+/** TSDF value at grid point (gx, gy, gz) of block data `data` (0: no block), or NaN. */
+@inline function cornerValue(data: usize, gx: i32, gy: i32, gz: i32): f32 {
+  return data == 0 ? NaN : voxelValue(data, localIndex(gx, gy, gz));
+}
+
 /** Trilinear TSDF at world point (x, y, z) mm; NaN if any of the 8 grid points is unobserved. */
 @inline export function trilinear(cur: Cursor, invVoxel: f32, x: f32, y: f32, z: f32): f32 {
   let gx = x * invVoxel, gy = y * invVoxel, gz = z * invVoxel;
@@ -85,10 +100,20 @@ const CACHE_ENTRIES: u32 = 256;
     c001 = voxelValue(data, vi + 64); c101 = voxelValue(data, vi + 65);
     c011 = voxelValue(data, vi + 72); c111 = voxelValue(data, vi + 73);
   } else {
-    c000 = gridValue(cur, ix, iy, iz); c100 = gridValue(cur, ix + 1, iy, iz);
-    c010 = gridValue(cur, ix, iy + 1, iz); c110 = gridValue(cur, ix + 1, iy + 1, iz);
-    c001 = gridValue(cur, ix, iy, iz + 1); c101 = gridValue(cur, ix + 1, iy, iz + 1);
-    c011 = gridValue(cur, ix, iy + 1, iz + 1); c111 = gridValue(cur, ix + 1, iy + 1, iz + 1);
+    // The cube crosses a block border on 1 to 3 axes: look up only the distinct blocks.
+    let xb = (ix & 7) == 7, yb = (iy & 7) == 7, zb = (iz & 7) == 7;
+    let d000 = blockAt(cur, ix, iy, iz);
+    let d100 = xb ? blockAt(cur, ix + 1, iy, iz) : d000;
+    let d010 = yb ? blockAt(cur, ix, iy + 1, iz) : d000;
+    let d110 = xb && yb ? blockAt(cur, ix + 1, iy + 1, iz) : (xb ? d100 : d010);
+    let d001 = zb ? blockAt(cur, ix, iy, iz + 1) : d000;
+    let d101 = zb ? (xb ? blockAt(cur, ix + 1, iy, iz + 1) : d001) : d100;
+    let d011 = zb ? (yb ? blockAt(cur, ix, iy + 1, iz + 1) : d001) : d010;
+    let d111 = zb ? (xb && yb ? blockAt(cur, ix + 1, iy + 1, iz + 1) : (xb ? d101 : d011)) : d110;
+    c000 = cornerValue(d000, ix, iy, iz); c100 = cornerValue(d100, ix + 1, iy, iz);
+    c010 = cornerValue(d010, ix, iy + 1, iz); c110 = cornerValue(d110, ix + 1, iy + 1, iz);
+    c001 = cornerValue(d001, ix, iy, iz + 1); c101 = cornerValue(d101, ix + 1, iy, iz + 1);
+    c011 = cornerValue(d011, ix, iy + 1, iz + 1); c111 = cornerValue(d111, ix + 1, iy + 1, iz + 1);
   }
   let a = c000 + (c100 - c000) * fx, b = c010 + (c110 - c010) * fx;
   let c = c001 + (c101 - c001) * fx, d = c011 + (c111 - c011) * fx;

@@ -7,7 +7,7 @@ import {
   NOISE_SIGMA, NOISE_GRAZING_COS, NOISE_GRAZING_RAMP, NOISE_EDGE_JUMP, NOISE_EDGE_DROPOUT, NOISE_HOLES,
   NOISE_HOLE_RADIUS_MIN, NOISE_HOLE_RADIUS_MAX, NOISE_OUTLIER_RATE, NOISE_OUTLIER_RANGE, NOISE_IMAGE_SIGMA, NOISE_DEPTH_SCALE,
 } from "../abi/layout";
-import { Camera, readCamera } from "../camera/camera";
+import { Camera, sharedCamera, readCamera } from "../camera/camera";
 import { NO_TRIANGLE } from "../camera/render";
 import { hash32, uniform, uniform1, gaussian1 } from "../math/hash-random";
 
@@ -35,7 +35,7 @@ export function sim_wand_frame(
   depth: usize, triangle: usize, bary: usize,
   rawDepth: usize, depthMm: usize, colour: usize, nir: usize,
 ): i32 {
-  let c = new Camera();
+  let c = sharedCamera();
   if (!readCamera(camera, c)) return STATUS_INVALID_ARGUMENT;
   let sigma = <f32>load<f64>(noise, NOISE_SIGMA);
   let grazingCos = <f32>load<f64>(noise, NOISE_GRAZING_COS), grazingRamp = <f32>load<f64>(noise, NOISE_GRAZING_RAMP);
