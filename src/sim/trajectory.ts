@@ -27,7 +27,11 @@ export interface TrajectoryOptions {
   fastAtFrame?: number;
   fastFrames?: number;
   fastFactor?: number;
-  /** Insert a lift-off at this frame: the wand rises out of range for `liftOffFrames` frames and comes back `liftOffJumpMm` further along. */
+  /**
+   * Insert a lift-off at this frame: the wand rises out of range for `liftOffFrames` frames and
+   * comes back `liftOffJumpMm` further along the path, or, when negative, that far back (over
+   * what it has already scanned, then on along the path again).
+   */
   liftOffAtFrame?: number;
   liftOffFrames?: number;
   liftOffJumpMm?: number;
@@ -150,8 +154,9 @@ export function protocolTrajectory(model: ArchModel, options: TrajectoryOptions 
   }
   if (o.liftOffAtFrame !== undefined) {
     const at = Math.max(1, Math.min(poses.length - 2, o.liftOffAtFrame));
-    const jump = Math.max(1, Math.round(o.liftOffJumpMm / step));
-    const before = poses.slice(0, at), after = poses.slice(Math.min(poses.length - 1, at + jump));
+    const jump = Math.round(o.liftOffJumpMm / step);
+    const resume = Math.max(0, Math.min(poses.length - 1, at + (jump === 0 ? 1 : jump)));
+    const before = poses.slice(0, at), after = poses.slice(resume);
     const lifted: Transform[] = [];
     const from = before[before.length - 1], to = after[0];
     for (let i = 1; i <= o.liftOffFrames; i++) {
@@ -163,7 +168,7 @@ export function protocolTrajectory(model: ArchModel, options: TrajectoryOptions 
       lifted.push(p);
     }
     poses = [...before, ...lifted, ...after];
-    segments = [...segments.slice(0, at), ...lifted.map(() => 'lift-off' as const), ...segments.slice(Math.min(segments.length - 1, at + jump))];
+    segments = [...segments.slice(0, at), ...lifted.map(() => 'lift-off' as const), ...segments.slice(resume)];
   }
   // Hand tremor: smooth, seeded wobble (a few sinusoids, 3-9 Hz).
   const components = Array.from({ length: 3 }, () => ({
