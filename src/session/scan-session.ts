@@ -153,6 +153,29 @@ export const DEFAULT_RELOCALIZATION_OPTIONS: Readonly<Required<RelocalizationOpt
 
 export const DEFAULT_SESSION_OPTIONS = Object.freeze({ depthScale: 1, minDepth: 2, maxDepth: 20, voxelSize: 0.05, truncationVoxels: 4, maxMemoryMiB: 512, colour: false, nir: false });
 
+export interface CoverageOptions {
+  /** A vertex is thinly covered below this accumulated weight (head-on observations). Default 3. */
+  minConfidence?: number;
+}
+
+export const DEFAULT_COVERAGE_OPTIONS = Object.freeze({ minConfidence: 3 });
+
+/** Light grey (thin coverage) and tooth white (covered), RGB u8. */
+export const LOW_COVERAGE_RGB: readonly number[] = Object.freeze([150, 150, 150]);
+export const COVERED_RGB: readonly number[] = Object.freeze([236, 228, 212]);
+
+export interface SessionCoverage {
+  /** The model, with `colors` (grey where thin) and vertex attributes `confidence` and `lowCoverage` (u8 0/1). */
+  mesh: Mesh;
+  /** 1 per vertex below minConfidence (the mesh's `lowCoverage` attribute). */
+  lowCoverage: Uint8Array;
+  lowVertexCount: number;
+  /** Area of the triangles with all three vertices covered, and of the others, mm^2. */
+  coveredAreaMm2: number;
+  lowAreaMm2: number;
+  minConfidence: number;
+}
+
 export class ScanSession {
   readonly intrinsics: CameraIntrinsics;
   readonly options: Readonly<Required<Omit<ScanSessionOptions, 'initialPose' | 'tracking' | 'relocalization'>>> & {
@@ -446,6 +469,47 @@ export class ScanSession {
   /** The model so far as one mesh. */
   mesh(): Mesh {
     return this.volume.extractMesh();
+  }
+
+  /**
+   * The model with its coverage: per vertex the accumulated observation weight (`confidence`,
+   * in head-on observations) and a flag where it is below `minConfidence` (areas to scan again,
+   * shown grey), and the areas (mm^2) of the triangles whose three vertices are well covered or
+   * not. The mesh also gets `colors`: light grey where coverage is thin, tooth white elsewhere
+   * (RGB u8, ready for three.js).
+   */
+  coverage(options: CoverageOptions = {}): SessionCoverage {
+    const api = 'ScanSession.coverage';
+    if (this.#disposed) throw new ScanfuseError('DISPOSED', `${api}: the session was disposed`);
+    const minConfidence = options.minConfidence ?? DEFAULT_COVERAGE_OPTIONS.minConfidence;
+    if (!(typeof minConfidence === 'number' && minConfidence >= 0 && Number.isFinite(minConfidence))) {
+      throw new ScanfuseError('INVALID_ARGUMENT', `${api}: minConfidence must be a finite number >= 0`, { actual: String(minConfidence) });
+    }
+    const mesh = this.volume.extractMesh();
+    const confidence = mesh.vertexAttributes!.confidence.array as Float32Array;
+    const n = confidence.length;
+    const low = new Uint8Array(n);
+    const colours = new Uint8Array(3 * n);
+    let lowVertices = 0;
+    for (let v = 0; v < n; v++) {
+      const thin = confidence[v] < minConfidence;
+      low[v] = thin ? 1 : 0;
+      if (thin) lowVertices++;
+      colours.set(thin ? LOW_COVERAGE_RGB : COVERED_RGB, 3 * v);
+    }
+    let coveredAreaMm2 = 0, lowAreaMm2 = 0;
+    const p = mesh.positions, idx = mesh.indices;
+    for (let t = 0; t < idx.length; t += 3) {
+      const a = 3 * idx[t], b = 3 * idx[t + 1], c = 3 * idx[t + 2];
+      const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
+      const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
+      const area = 0.5 * Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx);
+      if (low[idx[t]] || low[idx[t + 1]] || low[idx[t + 2]]) lowAreaMm2 += area;
+      else coveredAreaMm2 += area;
+    }
+    mesh.colors = { array: colours, itemSize: 3 };
+    mesh.vertexAttributes!.lowCoverage = { array: low, itemSize: 1 };
+    return { mesh, lowCoverage: low, lowVertexCount: lowVertices, coveredAreaMm2, lowAreaMm2, minConfidence };
   }
 
   /** Chunks changed since the last call (see TsdfVolume.meshUpdates). */

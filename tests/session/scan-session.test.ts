@@ -71,6 +71,28 @@ describe('ScanSession on a simulated sweep', () => {
     expect(session.trajectory().cameraToWorld[5][12]).not.toBe(1e9);
   });
 
+  it('reports coverage: thin areas flagged and grey, areas adding up to the mesh', () => {
+    const c = session.coverage();
+    const v = c.mesh.positions.length / 3;
+    expect(c.lowCoverage).toHaveLength(v);
+    expect(c.mesh.colors?.array).toHaveLength(3 * v);
+    const confidence = c.mesh.vertexAttributes!.confidence.array;
+    let low = 0;
+    for (let i = 0; i < v; i++) {
+      expect(c.lowCoverage[i]).toBe(confidence[i] < 3 ? 1 : 0);
+      expect(Array.from(c.mesh.colors!.array.subarray(3 * i, 3 * i + 3))).toEqual(c.lowCoverage[i] ? [150, 150, 150] : [236, 228, 212]);
+      low += c.lowCoverage[i];
+    }
+    expect(c.lowVertexCount).toBe(low);
+    // A 70-frame sweep covers its middle well and its rim thinly.
+    expect(c.coveredAreaMm2).toBeGreaterThan(c.lowAreaMm2);
+    expect(c.lowAreaMm2).toBeGreaterThan(0);
+    const everything = session.coverage({ minConfidence: 0 });
+    expect(everything.lowVertexCount).toBe(0);
+    expect(everything.coveredAreaMm2).toBeCloseTo(c.coveredAreaMm2 + c.lowAreaMm2, 6);
+    expect(() => session.coverage({ minConfidence: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
   it('rejects bad frames and loses unrelated ones without touching the model', () => {
     const before = session.volume.snapshot();
     const good = sim.frame(sim.frameCount - 1);
