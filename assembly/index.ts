@@ -52,3 +52,13 @@ export { cloud_fpfh, cloud_fpfh_scratch_bytes } from "./registration/fpfh";
 export { reg_match_features, reg_match_scratch_bytes } from "./registration/feature-match";
 export { reg_ransac } from "./registration/ransac";
 export { icp_nearest, reg_evaluate } from "./registration/icp-nearest";
+
+// NIRI: posed near-infrared images projected onto a mesh's vertices.
+export * from "./abi/niri-layout";
+export { niri_accumulate, niri_resolve } from "./niri/project";
+
+// Scan quality: edges and boundary loops, components, low-confidence selections.
+export * from "./abi/quality-layout";
+export { quality_edges, quality_edges_scratch_bytes } from "./quality/edges";
+export { quality_components, quality_components_scratch_bytes } from "./quality/components";
+export { quality_confidence_mask } from "./quality/confidence-mask";

@@ -44,3 +44,23 @@ export { RegistrationTarget } from './registration/registration-target.js';
 export {
   createRegistrationTarget, DEFAULT_REGISTRATION_TARGET_OPTIONS, type RegistrationTargetOptions,
 } from './registration/create-registration-target.js';
+export type { CameraIntrinsics } from './camera/intrinsics.js';
+export {
+  projectImages, DEFAULT_PROJECT_IMAGES_OPTIONS, type NirImage, type NirBlend, type ProjectImagesOptions, type ProjectImagesResult,
+} from './niri/project-images.js';
+export {
+  DEFAULT_NIR_OVERLAY_OPTIONS, NIR_RAMP_LOW_RGB, NIR_RAMP_HIGH_RGB, type NirOverlayOptions,
+} from './niri/nir-ramp.js';
+export {
+  niriOverlayColors, DEFAULT_NIRI_OVERLAY_COLORS_OPTIONS, type NiriOverlayColorsOptions, type OverlayColors, type ColorOutput,
+} from './niri/overlay-colors.js';
+export { overlayNirImage, type OverlayNirImageOptions } from './niri/overlay-image.js';
+export {
+  compareScans, DEFAULT_COMPARE_SCANS_OPTIONS, type CompareScansOptions, type ScanComparison, type ScanAlignment,
+} from './timelapse/compare-scans.js';
+export { heatmapColors, heatmapColor, HEATMAP_STOPS, DEFAULT_HEATMAP_OPTIONS, type HeatmapColorsOptions } from './timelapse/heatmap-colors.js';
+export type { DeviationStats, LabelDeviationStats } from './timelapse/deviation-stats.js';
+export {
+  qualityReport, DEFAULT_QUALITY_REPORT_OPTIONS, type QualityReport, type QualityReportOptions, type QualityVerdict, type QualityIssue,
+  type QualityIssueKind, type QualityPlace, type QualityLoop, type QualityComponent,
+} from './quality/quality-report.js';

@@ -65,6 +65,10 @@ export const ABI_CONSTANT_NAMES = [
   'ICPN_OUT_ITERATIONS', 'ICPN_OUT_CONVERGED', 'ICPN_OUT_FITNESS', 'ICPN_OUT_RMSE', 'ICPN_OUT_PLANE_RMSE', 'ICPN_OUT_INLIERS',
   'ICPN_OUT_VALID', 'ICPN_OUT_EIGEN', 'ICPN_OUT_WEAK_AXIS', 'ICPN_OUT_SOLVE_FAILURES', 'ICPN_OUT_LAST_ROTATION',
   'ICPN_OUT_LAST_TRANSLATION', 'ICPN_OUT_SCALE',
+  'NIRI_OUT_SEEN', 'NIRI_OUT_UNSEEN', 'NIRI_BLEND_MEAN', 'NIRI_BLEND_BEST',
+  'REGION_BYTES', 'REGION_COUNT', 'REGION_SEED_VERTEX', 'REGION_LENGTH', 'REGION_AREA', 'REGION_CENTROID', 'REGION_MIN', 'REGION_MAX',
+  'REGION_VECTOR', 'QEDGE_OUT_EDGES', 'QEDGE_OUT_BOUNDARY', 'QEDGE_OUT_NONMANIFOLD', 'QEDGE_OUT_MISORIENTED', 'QEDGE_OUT_LOOPS',
+  'QCOMP_OUT_COMPONENTS', 'QCOMP_OUT_TRIANGLES', 'QCOMP_OUT_AREA', 'QMASK_OUT_SELECTED', 'QMASK_OUT_AREA',
 ] as const;
 
 export type AbiConstantName = (typeof ABI_CONSTANT_NAMES)[number];
@@ -155,6 +159,17 @@ export interface Kernels {
     evalPts: number, evalCount: number, params: number, out: number): number;
   icp_nearest(grid: number, dstNormals: number, srcPts: number, srcNormals: number, count: number, params: number, out: number): number;
   reg_evaluate(grid: number, dstNormals: number, srcPts: number, srcNormals: number, count: number, params: number, out: number): number;
+  niri_accumulate(positions: number, normals: number, vertexCount: number, camera: number, depth: number, image: number, minCos: number,
+    depthTolerance: number, relativeTolerance: number, slopePixels: number, featherPixels: number, power: number, sums: number, weights: number,
+    counts: number, bestCos: number, bestValues: number, out: number): number;
+  niri_resolve(sums: number, weights: number, bestValues: number, count: number, mode: number, nir: number, out: number): number;
+  quality_edges(positions: number, vertexCount: number, indices: number, triangles: number, scratch: number, loops: number, loopCapacity: number,
+    nonManifold: number, nonManifoldCapacity: number, vertexMarks: number, out: number): number;
+  quality_edges_scratch_bytes(vertexCount: number, triangles: number): number;
+  quality_components(positions: number, vertexCount: number, indices: number, triangles: number, mask: number, scratch: number,
+    componentOf: number, regions: number, capacity: number, out: number): number;
+  quality_components_scratch_bytes(vertexCount: number): number;
+  quality_confidence_mask(positions: number, values: number, indices: number, triangles: number, threshold: number, mask: number, out: number): number;
 }
 export type KernelName = Exclude<keyof Kernels, 'mem_alloc' | 'mem_free' | 'mem_size'>;
 
