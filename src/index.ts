@@ -64,3 +64,25 @@ export {
   qualityReport, DEFAULT_QUALITY_REPORT_OPTIONS, type QualityReport, type QualityReportOptions, type QualityVerdict, type QualityIssue,
   type QualityIssueKind, type QualityPlace, type QualityLoop, type QualityComponent,
 } from './quality/quality-report.js';
+export {
+  createTsdfVolume, TsdfVolume, DEFAULT_TSDF_OPTIONS, DEFAULT_MIN_WEIGHT,
+  type TsdfVolumeOptions, type DepthFrameInput, type IntegrateOptions, type IntegrateResult, type RaycastOptions, type RaycastResult,
+  type ExtractOptions, type MeshChunkUpdate,
+} from './fusion/tsdf-volume.js';
+export {
+  createScanSession, ScanSession, DEFAULT_SESSION_OPTIONS, DEFAULT_TRACKING_OPTIONS, DEFAULT_RELOCALIZATION_OPTIONS,
+  DEFAULT_COVERAGE_OPTIONS, LOW_COVERAGE_RGB, COVERED_RGB,
+  type ScanSessionOptions, type ScanFrame, type FrameResult, type FrameStatus, type RelocalizationAttempt, type TrackingOptions,
+  type RelocalizationOptions, type CoverageOptions, type SessionCoverage,
+} from './session/scan-session.js';
+export {
+  createScanSimulator, ScanSimulator, type SimulatorOptions, type SimulatedFrame,
+} from './sim/simulator.js';
+export { createArchModel, monthsLater, DEFAULT_ARCH_OPTIONS, type ArchOptions, type ArchModel, type Jaw, type MonthsLaterOptions, type ArchChanges } from './sim/arch-model.js';
+export { buildArchMesh, DEFAULT_ARCH_MESH_OPTIONS, type ArchMeshOptions } from './sim/arch-mesh.js';
+export { protocolTrajectory, DEFAULT_TRAJECTORY_OPTIONS, type TrajectoryOptions, type ScanTrajectory, type TrajectorySegment } from './sim/trajectory.js';
+export {
+  DEFAULT_WAND_OPTIONS, DEFAULT_NOISE_OPTIONS, NOISELESS, wandIntrinsics, type WandOptions, type NoiseOptions,
+} from './sim/wand-options.js';
+export { scanCoverage, visibleTriangles, type CoverageResult } from './sim/coverage.js';
+export type { Transform } from './math/pose.js';
