@@ -66,6 +66,18 @@ A progress bar is drawn on stderr when it is a terminal; then a summary (frames,
 dataset size in MB = 10^6 bytes, folder), or with --json one JSON object on stdout.
 Exit code: 0 written, 1 failed (error printed as CODE: message), 2 usage error.`;
 
+const SCAN_HELP = `
+Renders the seeded procedural arch frame by frame with the simulated wand (320x240 depth, colour
+and NIR, 15 µm depth noise, dropouts, outliers, hand tremor) along the scanning protocol and
+streams every frame into a ScanSession (frame-to-model ICP, TSDF fusion with colour and NIR), as
+scanner software does. Then it extracts the arch and writes, atomically, arch.stl (geometry),
+arch.ply (fused colour, "nir" and "confidence" vertex attributes) and trajectory.log (the
+estimated camera-to-world poses, Redwood format, metres). It prints the frame statuses, speed
+(session ms/frame: tracking and integration; the simulator's rendering is timed apart), the
+trajectory error against the wand's true poses (ATE, RPE), trueness and completeness against the
+reference surface, the grey (low-coverage) area and the quality verdict.
+Exit code: 0 done, 1 failed (CODE: message), 2 usage error.`;
+
 const COMPARE_SCANS_HELP = `
 AFTER is aligned to BEFORE on what did not change: global registration (FPFH + RANSAC) and
 point-to-plane ICP with Tukey weights on up to 40,000 stable vertices, then a trimmed pass that
@@ -206,6 +218,23 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(async (recon: string, ref: string, opts: import('./compare.js').CompareCliOptions) => {
       const { runCompare } = await import('./compare.js');
       setExit(await runCompare(recon, ref, opts, io));
+    });
+
+  program
+    .command('scan')
+    .description('the main job on built-in data: scan a simulated arch live (tracking + fusion), write STL/PLY, score it against ground truth')
+    .option('--seed <n>', 'seed of the arch, the wand path and the sensor noise (default 1)')
+    .option('--jaw <jaw>', 'lower or upper (default lower)')
+    .option('--frames <n>', 'scan only the first n frames of the protocol (default: all, about 880)')
+    .option('--voxel <mm>', 'voxel size, mm (default 0.05)')
+    .option('--noise <sigma-um>', 'depth noise (Gaussian along the ray), µm (default 15)')
+    .option('--out-dir <dir>', 'where arch.stl, arch.ply and trajectory.log go (default scan-output)')
+    .option('--no-write', 'write no files')
+    .option('--json', 'print one JSON object on stdout', false)
+    .addHelpText('after', SCAN_HELP)
+    .action(async (opts: import('./scan.js').ScanCliOptions) => {
+      const { runScan } = await import('./scan.js');
+      setExit(await runScan(opts, io));
     });
 
   program

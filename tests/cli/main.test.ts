@@ -22,7 +22,7 @@ describe('scanfuse (program)', () => {
     expect((await runBin(['--version'], dir)).stdout).toBe(`${pkg.version}\n`);
   });
 
-  it.each([['convert'], ['info'], ['demo']])('%s --help describes the command and exits 0', async (command) => {
+  it.each([['convert'], ['info'], ['demo'], ['scan'], ['simulate'], ['fuse'], ['compare-to-reference'], ['compare'], ['inspect']])('%s --help describes the command and exits 0', async (command) => {
     const r = await runMain([command, '--help'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: scanfuse ${command} `));
