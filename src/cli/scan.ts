@@ -161,6 +161,8 @@ async function scanAndReport(engine: Engine, simulator: ScanSimulator, o: ScanOp
   });
   try {
     const loop = await streamFrames(simulator, session, o, io);
+    const tty = !o.json && io.stderr.isTTY === true;
+    if (tty) io.stderr.write(`scanned ${n} frames in ${loop.seconds.toFixed(1)} s; extracting the arch, writing it and scoring it against the ground truth...\n`);
     const tExtract = performance.now();
     const coverage = session.coverage();
     const extractMs = performance.now() - tExtract;
