@@ -198,7 +198,7 @@ async function liftOffSection(engine, quick, log) {
       }
       out.push({
         seed, at, jump_mm: jump, back, recovered, frames_to_recover: recovered < 0 ? null : recovered - back + 1, lost_frames: lostFrames, wrong,
-        relocalize_ms_median: median(relocMs),
+        relocalize_ms_max: relocMs.length ? Math.max(...relocMs) : NaN,
       });
     } finally {
       sim.dispose();
@@ -271,18 +271,18 @@ function markdown(res) {
   if (o) {
     p.push(`### Open3D ${o.version} on the first ${o.pairs} pairs of the same frames (frame-to-frame, single thread, frames scaled x${OPEN3D_SCALE} for its room-scale parameters)`);
     p.push('');
-    p.push(table(['method', 'ms per frame (median)', 'ours / peer', 'median error µm', 'median error deg'], [
+    p.push(table(['method', 'ms per frame (median)', 'peer / ours (> 1: scanfuse faster)', 'median error µm', 'median error deg'], [
       ['scanfuse ScanSession tracking (frame-to-model ICP, all frames above)', ms(s.track_ms), '1.00', '(ATE above)', ''],
-      ['Open3D legacy RGB-D odometry (hybrid term)', ms(o.odometry_ms), (s.track_ms / o.odometry_ms).toFixed(2), um(o.odometry_err_um), o.odometry_err_deg.toFixed(3)],
-      ['Open3D legacy point-to-plane ICP (stride 2, normals not timed)', ms(o.icp_ms), (s.track_ms / o.icp_ms).toFixed(2), um(o.icp_err_um), o.icp_err_deg.toFixed(3)],
+      ['Open3D legacy RGB-D odometry (hybrid term)', ms(o.odometry_ms), (o.odometry_ms / s.track_ms).toFixed(2), um(o.odometry_err_um), o.odometry_err_deg.toFixed(3)],
+      ['Open3D legacy point-to-plane ICP (stride 2, normals not timed)', ms(o.icp_ms), (o.icp_ms / s.track_ms).toFixed(2), um(o.icp_err_um), o.icp_err_deg.toFixed(3)],
     ]));
     p.push('');
   }
   const l = res.liftoff;
   p.push(`### Lift-off: ${l.trials.length} seeded trials (15 frames out of range, return 4-12 mm back over scanned teeth)`);
   p.push('');
-  p.push(table(['seed', 'lift-off at', 'jump mm', 'return frame', 'frames to a pose within 100 µm', 'lost frames', 'wrong poses accepted', 'relocalize ms (median)'],
-    l.trials.map((t) => [t.seed, t.at, t.jump_mm.toFixed(1), t.back, t.frames_to_recover ?? 'never', t.lost_frames, t.wrong, ms(t.relocalize_ms_median)])));
+  p.push(table(['seed', 'lift-off at', 'jump mm', 'return frame', 'frames to a pose within 100 µm', 'lost frames', 'wrong poses accepted', 'slowest relocalization attempt, ms'],
+    l.trials.map((t) => [t.seed, t.at, t.jump_mm.toFixed(1), t.back, t.frames_to_recover ?? 'never', t.lost_frames, t.wrong, ms(t.relocalize_ms_max)])));
   p.push('');
   p.push(`Recovered within 10 frames of the return: ${pct(100 * l.within_10)} (target >= 95%: ${met(l.within_10 >= 0.95)}); wrong relocalizations: ${l.wrong} (target 0: ${met(l.wrong === 0)}).`);
   p.push('');
