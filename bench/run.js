@@ -1,8 +1,10 @@
 // Runs every bench/*.bench.js (or those named on the command line), prints one markdown report per
 // bench to stdout (progress goes to stderr), and writes bench/results/latest.json and latest.md.
-// Usage: npm run bench [-- [--quick] [--no-save] [NAME ...]]     (needs `npm run build` first)
+// Usage: npm run bench [-- [--quick] [--no-save] [--merge] [NAME ...]]     (needs `npm run build` first)
 //   --quick    tiny sizes and few rounds: checks the harness, the figures mean nothing
 //   --no-save  do not overwrite bench/results/latest.* (the committed reference run)
+//   --merge    replace only the named benches in latest.*, keep the others (each bench section
+//              carries its own machine line, commit and date)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +18,7 @@ const RESULTS = join(HERE, 'results');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const save = !args.includes('--no-save') && !quick;
+const merge = args.includes('--merge');
 const only = args.filter((a) => !a.startsWith('--'));
 
 const log = (message) => process.stderr.write(`${message}\n`);
@@ -111,15 +114,27 @@ for (const file of files) {
   const seconds = (performance.now() - started) / 1000;
   result.wall_s = seconds;
   result.build_time = buildAtStart;
+  result.machine = { date: new Date().toISOString(), commit: m.code.commit, uncommitted_code_changes: m.code.uncommitted_code_changes, cpu: m.cpu, cores: m.cores, node: m.node };
   report.benches[mod.name] = result;
-  const text = `## ${mod.title} (${mod.name}, ${seconds.toFixed(0)} s)\n\n${markdown}\n`;
+  const text = `## ${mod.title} (${mod.name}, ${seconds.toFixed(0)} s)\n\n_Measured ${result.machine.date} at ${m.code.commit ?? '?'}${m.code.uncommitted_code_changes?.length ? ' + uncommitted changes' : ''}._\n\n${markdown}\n`;
+  result.markdown = text;
   sections.push(text);
   console.log(text);
 }
 
 if (save) {
   mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 1)}\n`);
-  writeFileSync(join(RESULTS, 'latest.md'), `${sections.join('\n')}\n`);
+  let out = report, text = sections.join('\n');
+  if (merge && existsSync(join(RESULTS, 'latest.json'))) {
+    // Keep the earlier benches (with their own markdown and machine line); replace the ones run now.
+    const old = JSON.parse(readFileSync(join(RESULTS, 'latest.json'), 'utf8'));
+    out = { ...old, machine: m, benches: { ...old.benches, ...report.benches } };
+    const names = Object.keys(out.benches).sort();
+    const missing = names.filter((n) => typeof out.benches[n].markdown !== 'string');
+    if (missing.length) log(`bench: --merge: ${missing.join(', ')} in the old latest.json have no stored markdown; their sections are left out of latest.md`);
+    text = [`# scanfuse benchmarks`, '', machineMarkdown(m), '', ...names.filter((n) => !missing.includes(n)).map((n) => out.benches[n].markdown)].join('\n');
+  }
+  writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(out, null, 1)}\n`);
+  writeFileSync(join(RESULTS, 'latest.md'), `${text}\n`);
   log(`bench: wrote ${join('bench', 'results', 'latest.json')} and latest.md`);
 }
