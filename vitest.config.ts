@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/conformance/**', 'node_modules/**'],
+          exclude: ['tests/conformance/**', 'tests/e2e/**', 'node_modules/**'],
           testTimeout: 60_000,
         },
       },
@@ -16,6 +16,17 @@ export default defineConfig({
           name: 'conformance',
           include: ['tests/conformance/**/*.test.ts'],
           testTimeout: 120_000,
+        },
+      },
+      {
+        // The demo page in Debian's chromium (playwright-core); run by `npm run test:e2e`, which
+        // builds the package and the demo first.
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
     ],
