@@ -1,10 +1,13 @@
-// PNG frames of RGB-D datasets: 16-bit depth, 8-bit RGB colour, 8-bit gray (NIR), encoded and
-// decoded with fast-png. Decoding checks the file's structure before fast-png sees it (chunk
-// bounds, IHDR, IEND, and the inflated size bounded by the image size), so a corrupt,
-// truncated or oversized file is a MALFORMED_INPUT error, never a hang or a huge allocation.
+// PNG frames of RGB-D datasets: 16-bit depth, 8-bit RGB colour, 8-bit gray (NIR). Written by
+// png-encoder.ts (Up filter, node:zlib), decoded with fast-png. Decoding checks the file's
+// structure before fast-png sees it (chunk bounds, IHDR, IEND, and the inflated size bounded by
+// the image size), so a corrupt, truncated or oversized file is a MALFORMED_INPUT error, never a
+// hang or a huge allocation.
 import { inflateSync } from 'node:zlib';
-import { decode, encode } from 'fast-png';
+import { decode } from 'fast-png';
 import { ScanfuseError } from '../../errors.js';
+
+export { encodeDatasetPng, encodeDatasetPngAsync, encodeDepthPng, encodeGrayPng, encodeRgbPng } from './png-encoder.js';
 
 /** What a dataset PNG holds: 16-bit gray depth, 8-bit RGB(A) colour, or 8-bit gray. */
 export type DatasetImageKind = 'depth' | 'colour' | 'gray';
@@ -18,30 +21,6 @@ export interface ExpectedImage {
 }
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
-/** zlib level of written PNGs: fixed, so the bytes are a function of the pixels (3: fast-png's default; 1..6 gave the same sizes on simulated frames). */
-const ZLIB_LEVEL = 3;
-
-/** Encodes a 16-bit one-channel PNG (depth, row-major). */
-export function encodeDepthPng(depth: Uint16Array, width: number, height: number): Uint8Array {
-  checkSize(depth.length, width * height, 'encodeDepthPng');
-  return encode({ width, height, data: depth, depth: 16, channels: 1 }, { zlib: { level: ZLIB_LEVEL } });
-}
-
-/** Encodes an 8-bit RGB PNG (3 bytes per pixel, row-major). */
-export function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Uint8Array {
-  checkSize(rgb.length, 3 * width * height, 'encodeRgbPng');
-  return encode({ width, height, data: rgb, depth: 8, channels: 3 }, { zlib: { level: ZLIB_LEVEL } });
-}
-
-/** Encodes an 8-bit one-channel PNG (NIR, row-major). */
-export function encodeGrayPng(gray: Uint8Array, width: number, height: number): Uint8Array {
-  checkSize(gray.length, width * height, 'encodeGrayPng');
-  return encode({ width, height, data: gray, depth: 8, channels: 1 }, { zlib: { level: ZLIB_LEVEL } });
-}
-
-function checkSize(actual: number, expected: number, api: string): void {
-  if (actual !== expected) throw new ScanfuseError('INVALID_ARGUMENT', `${api}: the pixel array has the wrong length`, { expected, actual });
-}
 
 /** IHDR fields and where the image data is. */
 interface PngLayout {

@@ -2,7 +2,7 @@
 // community read (depth/ 16-bit PNG, color/ RGB PNG, Open3D intrinsics JSON, Redwood .log
 // ground-truth trajectory in metres), plus nir/, the reference mesh and a manifest. Layout:
 // docs/dataset-format.md. Deterministic: the same simulator options give byte-identical files.
-import { createHash } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { DEFAULT_TRAJECTORY_OPTIONS } from '../../sim/trajectory.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { formatOpen3dIntrinsics } from './intrinsics-json.js';
 import { DATASET_FORMAT, DATASET_FORMAT_VERSION, frameFileName, type DatasetManifest, type DatasetManifestFrame } from './manifest.js';
-import { encodeDepthPng, encodeGrayPng, encodeRgbPng } from './png-image.js';
+import { encodeDatasetPngAsync } from './png-encoder.js';
 import { sortedPlain, stableJson, type Plain } from './stable-json.js';
 
 export interface WriteSimulatedDatasetOptions {
@@ -59,6 +59,29 @@ export interface WriteSimulatedDatasetResult {
 
 const FRAME_FOLDERS = ['depth', 'color', 'nir'] as const;
 
+/**
+ * Frames rendered but not yet on disk, at most. Each write takes a few event-loop turns (open,
+ * write, fsync, close, rename) and the loop turns once per rendered frame, so the queue must be
+ * a little longer than that for the writes to keep up with the renders.
+ */
+const MAX_FRAMES_IN_FLIGHT = 8;
+
+/** A frame in the writing pipeline. */
+interface FrameJob {
+  entry: DatasetManifestFrame;
+  /** Set when `settled` has resolved. */
+  done: boolean;
+  /** Resolves (never rejects) when the three files are on disk or one failed. */
+  settled: Promise<void>;
+  written?: Array<{ sha256: string; bytes: number }>;
+  error?: unknown;
+}
+
+/** One turn of the event loop (I/O callbacks run), not just the microtask queue. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** The package version (package.json is three levels up from src/node/dataset and dist/node/dataset). */
 function packageVersion(): string {
   try {
@@ -96,31 +119,91 @@ export async function writeSimulatedDataset(simulator: ScanSimulator, dir: strin
   const sha256: Record<string, string> = {};
   const files: string[] = [];
   let bytes = 0;
+  /** Writes one file atomically and returns its sha256 (hashed in the thread pool, beside the write). */
+  const writeOne = async (rel: string, data: Uint8Array) => {
+    const [, digest] = await Promise.all([writeFileAtomic(join(dir, ...rel.split('/')), data), webcrypto.subtle.digest('SHA-256', data)]);
+    return Buffer.from(digest).toString('hex');
+  };
   const put = async (rel: string, data: Uint8Array) => {
-    await writeFileAtomic(join(dir, ...rel.split('/')), data);
-    sha256[rel] = createHash('sha256').update(data).digest('hex');
+    sha256[rel] = await writeOne(rel, data);
     files.push(rel);
     bytes += data.byteLength;
   };
 
+  // The frames go through a short pipeline: the core renders frame i on this thread while zlib
+  // (libuv's thread pool, i.e. the other core) deflates and the file system writes the frames
+  // before it. At most MAX_FRAMES_IN_FLIGHT frames are rendered but not yet on disk (about 0.7 MB
+  // each). Results are recorded in frame order, whatever order the writes finish in, so
+  // `files`, the manifest and onProgress are the same as with one frame at a time.
   const frames: DatasetManifestFrame[] = [];
-  for (let i = 0; i < frameCount; i++) {
-    if (options.signal?.aborted) throw new ScanfuseError('INVALID_ARGUMENT', `${api}: aborted after ${i} frames`, { framesWritten: i });
-    const f = simulator.frame(i);
-    const name = frameFileName(i);
-    const entry: DatasetManifestFrame = {
-      index: i, timestampMs: f.timestampMs, segment: f.segment ?? null, depth: `depth/${name}`, color: `color/${name}`, nir: `nir/${name}`,
-    };
-    // Encode all three, then write them side by side (the renders are synchronous core work).
-    const depthPng = encodeDepthPng(f.depth, k.width, k.height);
-    const colorPng = encodeRgbPng(f.colour, k.width, k.height);
-    const nirPng = encodeGrayPng(f.nir, k.width, k.height);
-    await put(entry.depth, depthPng);
-    await put(entry.color!, colorPng);
-    await put(entry.nir!, nirPng);
+  const inFlight: FrameJob[] = [];
+  let failure: { error: unknown } | null = null;
+  /** Records the oldest frame once it is on disk (in frame order), or keeps its error. */
+  const retire = (job: FrameJob) => {
+    if (job.written === undefined) {
+      failure ??= { error: job.error };
+      return;
+    }
+    if (failure) return;
+    const { entry, written } = job;
+    const rels = [entry.depth, entry.color!, entry.nir!];
+    for (let j = 0; j < 3; j++) {
+      sha256[rels[j]] = written![j].sha256;
+      files.push(rels[j]);
+      bytes += written![j].bytes;
+    }
     frames.push(entry);
-    options.onProgress?.(i + 1, frameCount);
+    options.onProgress?.(entry.index + 1, frameCount);
+  };
+  try {
+    for (let i = 0; i < frameCount; i++) {
+      // Let finished deflates and writes run their continuations, then retire finished frames.
+      await yieldToEventLoop();
+      while (inFlight.length > 0 && (inFlight[0].done || inFlight.length >= MAX_FRAMES_IN_FLIGHT)) {
+        const job = inFlight.shift()!;
+        await job.settled;
+        retire(job);
+      }
+      if (failure) break;
+      if (options.signal?.aborted) {
+        // Every rendered frame is finished first, so the error's count is what is on disk.
+        while (inFlight.length > 0) { const job = inFlight.shift()!; await job.settled; retire(job); }
+        if (failure) break;
+        throw new ScanfuseError('INVALID_ARGUMENT', `${api}: aborted after ${i} frames`, { framesWritten: i });
+      }
+      const f = simulator.frame(i);
+      const name = frameFileName(i);
+      const entry: DatasetManifestFrame = {
+        index: i, timestampMs: f.timestampMs, segment: f.segment ?? null, depth: `depth/${name}`, color: `color/${name}`, nir: `nir/${name}`,
+      };
+      // The rows are filtered here (the frame's arrays are not kept); zlib runs in the thread pool.
+      const pngs = [
+        encodeDatasetPngAsync('depth', f.depth, k.width, k.height),
+        encodeDatasetPngAsync('colour', f.colour, k.width, k.height),
+        encodeDatasetPngAsync('gray', f.nir, k.width, k.height),
+      ];
+      const rels = [entry.depth, entry.color!, entry.nir!];
+      const job: FrameJob = { entry, done: false, settled: Promise.resolve() };
+      // allSettled: a failed image still waits for the frame's other two writes to finish.
+      job.settled = Promise.allSettled(pngs.map(async (png, j) => {
+        const data = await png;
+        return { sha256: await writeOne(rels[j], data), bytes: data.byteLength };
+      })).then((results) => {
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) job.error = failed.reason;
+        else job.written = results.map((r) => (r as PromiseFulfilledResult<{ sha256: string; bytes: number }>).value);
+        job.done = true;
+      });
+      inFlight.push(job);
+    }
+    while (inFlight.length > 0 && !failure) { const job = inFlight.shift()!; await job.settled; retire(job); }
+  } finally {
+    // Never return (or throw) with writes still going on.
+    await Promise.all(inFlight.map((job) => job.settled));
   }
+  // (TypeScript cannot see that retire() sets `failure`.)
+  const failed = failure as { error: unknown } | null;
+  if (failed) throw failed.error;
 
   const encoder = new TextEncoder();
   await put('intrinsics.json', encoder.encode(formatOpen3dIntrinsics(k)));
