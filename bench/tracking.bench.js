@@ -243,7 +243,22 @@ async function livingroomSection(engine, quick, log, notes) {
     gtRows.push({ frame: i, ours_mm: poseErrorUm(rel(est, i), g) / 1000, open3d_mm: poseErrorUm(rel(o3d, i), g) / 1000,
       ours_deg: (rotationAngle(multiply(invertRigid(g), rel(est, i))) * 180) / Math.PI, open3d_deg: (rotationAngle(multiply(invertRigid(g), rel(o3d, i))) * 180) / Math.PI });
   }
+  // Open3D on the same frames (its defaults are for this dataset): frame-to-frame odometry and ICP.
+  let open3d = null;
+  if (existsSync(OPEN3D_SCRIPT)) {
+    log('tracking: Open3D on livingroom pairs');
+    const r = spawnSync(PYTHON, [OPEN3D_SCRIPT, '--dataset', LIVINGROOM, '--trajectory', trajFile, '--pairs', String(quick ? 3 : 20), '--threads', '1'],
+      { encoding: 'utf8', timeout: 900_000, maxBuffer: 16 << 20 });
+    if (r.status === 0) {
+      const o = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
+      open3d = {
+        version: o.version, pairs: quick ? 3 : 20, odometry_ms: o.rgbd_odometry_legacy_hybrid_ms_per_pair.median_ms, odometry_err_mm: o.rgbd_odometry_err_mm_median,
+        icp_ms: o.legacy_icp_p2plane_ms_per_pair.median_ms, icp_err_mm: o.legacy_icp_err_mm_median,
+      };
+    } else notes.push(`Open3D livingroom run failed: exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-2).join(' / ')}`);
+  }
   return {
+    open3d,
     frames, by_status: byStatus, track_ms: median(track), total_ms: median(total),
     ate_mm: ate.rmseUm / 1000, ate_aligned_mm: ate.alignedRmseUm / 1000, rot_mean_deg: ate.rotationDeg.mean, ground_truth: gtRows,
   };
@@ -291,6 +306,11 @@ function markdown(res) {
     p.push(`### ICL-NUIM livingroom (real frames with synthetic noise), ${g.frames} frames of 640x480, 10 mm voxels`);
     p.push('');
     p.push(`Frames: ${Object.entries(g.by_status).map(([k, v]) => `${v} ${k}`).join(', ')}; tracking ${ms(g.track_ms)} ms/frame, pushFrame ${ms(g.total_ms)} ms/frame (medians).`);
+    if (g.open3d) {
+      p.push(`Open3D ${g.open3d.version} on the first ${g.open3d.pairs} pairs of the same frames (frame-to-frame, 1 thread): legacy RGB-D odometry ${ms(g.open3d.odometry_ms)} ms/pair`
+        + ` (peer / ours ${(g.open3d.odometry_ms / g.track_ms).toFixed(2)}x; median error vs Open3D's trajectory ${g.open3d.odometry_err_mm.toFixed(2)} mm), legacy point-to-plane ICP ${ms(g.open3d.icp_ms)} ms/pair`
+        + ` (peer / ours ${(g.open3d.icp_ms / g.track_ms).toFixed(2)}x; ${g.open3d.icp_err_mm.toFixed(2)} mm).`);
+    }
     p.push(`ATE against Open3D's estimated trajectory: ${g.ate_mm.toFixed(1)} mm RMSE (aligned ${g.ate_aligned_mm.toFixed(1)} mm), mean rotation ${g.rot_mean_deg.toFixed(3)} deg.`);
     p.push('');
     p.push(table(['frame', 'ours vs ground truth, mm / deg', 'Open3D\'s trajectory vs ground truth, mm / deg'],
