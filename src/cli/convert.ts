@@ -8,6 +8,7 @@ import { compileCore, type MeshEncoding, type MeshFormat, type MeshWarning } fro
 import type { ConvertFileResult, ConvertTask, ConvertWorkerData } from './convert-worker.js';
 import { displayPath, expandInputs } from './inputs.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from './io.js';
+import { startProgressBar } from './progress.js';
 import { planOutputs, type PlannedFile } from './output-plan.js';
 import { formatConvertSummary, formatFailures, type FileFailure } from './report.js';
 
@@ -141,16 +142,7 @@ async function runBatches(pool: Piscina, files: PlannedFile[], task: Omit<Conver
   return done.flat();
 }
 
-/** A progress bar on stderr (only used when stderr is a terminal; loaded on demand). */
-async function progressBar(io: CliIo, total: number) {
-  const { default: cliProgress } = await import('cli-progress');
-  const bar = new cliProgress.SingleBar({
-    stream: io.stderr as NodeJS.WritableStream,
-    format: 'converting [{bar}] {value}/{total} files  {percentage}%  ETA {eta_formatted}',
-    hideCursor: true,
-    clearOnComplete: true,
-    fps: 10,
-  }, cliProgress.Presets.shades_classic);
-  bar.start(total, 0);
-  return bar;
+/** A progress bar on stderr (only used when stderr is a terminal). */
+function progressBar(io: CliIo, total: number) {
+  return startProgressBar(io, total, 'converting [{bar}] {value}/{total} files  {percentage}%  ETA {eta_formatted}');
 }

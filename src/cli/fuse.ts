@@ -16,6 +16,7 @@ import { createScanSession, type FrameStatus } from '../session/scan-session.js'
 import { formatFromPath, readDataset, writeFileAtomic, writeMeshFile, type DatasetFrame, type RgbdDataset } from '../node/index.js';
 import { displayPath } from './inputs.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from './io.js';
+import { startProgressBar } from './progress.js';
 import { count } from './report.js';
 
 /** The command line's options, as commander passes them (numbers still text: parsed and checked here). */
@@ -368,18 +369,10 @@ async function fuseFrames(a: {
   return result;
 }
 
-/** A progress bar on stderr (terminals only; loaded on demand). */
-async function progressBar(io: CliIo, total: number, tracking: boolean) {
-  const { default: cliProgress } = await import('cli-progress');
-  const bar = new cliProgress.SingleBar({
-    stream: io.stderr as NodeJS.WritableStream,
-    format: `${tracking ? 'tracking+fusing' : 'fusing'} [{bar}] {value}/{total} frames  {fps} frames/s  {blocks} blocks  ETA {eta_formatted}`,
-    hideCursor: true,
-    clearOnComplete: true,
-    fps: 10,
-  }, cliProgress.Presets.shades_classic);
-  bar.start(total, 0, { fps: '0', blocks: '0' });
-  return bar;
+/** A progress bar on stderr (terminals only). */
+function progressBar(io: CliIo, total: number, tracking: boolean) {
+  return startProgressBar(io, total,
+    `${tracking ? 'tracking+fusing' : 'fusing'} [{bar}] {value}/{total} frames  {fps} frames/s  {blocks} blocks  ETA {eta_formatted}`, { fps: '0', blocks: '0' });
 }
 
 function measureAccuracy(engine: Engine, mesh: Mesh, reference: Mesh, voxel: number, referenceName: string): NonNullable<FuseReport['accuracy']> {

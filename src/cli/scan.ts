@@ -13,6 +13,8 @@ import {
 import { writeFileAtomic, writeMeshFile } from '../node/index.js';
 import { displayPath } from './inputs.js';
 import { EXIT_OK, UsageError, type CliIo } from './io.js';
+import { decimalOption, wholeNumberOption } from './option-values.js';
+import { startProgressBar } from './progress.js';
 import { count } from './report.js';
 
 /** The command line's options, as commander passes them (numbers still text: parsed and checked here). */
@@ -51,18 +53,7 @@ export const SCAN_TRUENESS_MAX_DISTANCE = 0.5;
 
 /** Checks and converts the options; a bad value is a UsageError (exit code 2). */
 export function parseScanOptions(o: ScanCliOptions): ScanOptions {
-  const integer = (value: string, name: string, min: number, max: number): number => {
-    const n = Number(value);
-    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
-      throw new UsageError(`${name} expects a whole number from ${min} to ${max}, got '${value}'`);
-    }
-    return n;
-  };
-  const decimal = (value: string, name: string, min: number, max: number, unit: string): number => {
-    const n = value.trim() === '' ? NaN : Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name} expects a number of ${unit} from ${min} to ${max}, got '${value}'`);
-    return n;
-  };
+  const integer = wholeNumberOption, decimal = decimalOption;
   const jaw = o.jaw ?? 'lower';
   if (jaw !== 'lower' && jaw !== 'upper') throw new UsageError(`--jaw expects lower or upper, got '${jaw}'`);
   const outDir = o.write === false ? undefined : (o.outDir ?? SCAN_DEFAULT_OUT_DIR);
@@ -292,18 +283,9 @@ function subsetOfTriangles(mesh: Mesh, keep: Uint8Array): Mesh {
   return { positions: mesh.positions, indices };
 }
 
-/** A progress bar on stderr (terminals only; loaded on demand). */
-async function progressBar(io: CliIo, total: number) {
-  const { default: cliProgress } = await import('cli-progress');
-  const bar = new cliProgress.SingleBar({
-    stream: io.stderr as NodeJS.WritableStream,
-    format: 'scanning [{bar}] {value}/{total} frames  {fps} frames/s  {status}  ETA {eta_formatted}',
-    hideCursor: true,
-    clearOnComplete: true,
-    fps: 10,
-  }, cliProgress.Presets.shades_classic);
-  bar.start(total, 0, { fps: '0', status: '' });
-  return bar;
+/** A progress bar on stderr (terminals only). */
+function progressBar(io: CliIo, total: number) {
+  return startProgressBar(io, total, 'scanning [{bar}] {value}/{total} frames  {fps} frames/s  {status}  ETA {eta_formatted}', { fps: '0', status: '' });
 }
 
 const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));

@@ -11,6 +11,8 @@ import { createScanSimulator, type SimulatorOptions } from '../sim/simulator.js'
 import { protocolTrajectory, type TrajectoryOptions } from '../sim/trajectory.js';
 import { DEFAULT_WAND_OPTIONS, NOISELESS, type NoiseOptions, type WandOptions } from '../sim/wand-options.js';
 import { EXIT_OK, UsageError, type CliIo } from './io.js';
+import { decimalOption, wholeNumberOption } from './option-values.js';
+import { startProgressBar } from './progress.js';
 import { count, formatBytes } from './report.js';
 
 /** The command line's options as commander hands them over (values unparsed). */
@@ -176,18 +178,7 @@ interface ParsedSimulateOptions {
 
 /** Checks and converts the option values; a bad value is a UsageError (exit code 2). */
 export function parseSimulateOptions(options: SimulateCliOptions): ParsedSimulateOptions {
-  const integer = (value: string, name: string, min: number, max: number): number => {
-    const n = Number(value);
-    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
-      throw new UsageError(`${name} expects a whole number from ${min} to ${max}, got '${value}'`);
-    }
-    return n;
-  };
-  const decimal = (value: string, name: string, min: number, max: number, unit: string): number => {
-    const n = value.trim() === '' ? NaN : Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name} expects a number of ${unit} from ${min} to ${max}, got '${value}'`);
-    return n;
-  };
+  const integer = wholeNumberOption, decimal = decimalOption;
   const frameOption = (value: boolean | string | undefined, name: string): false | true | number => {
     if (value === undefined || value === false) return false;
     if (value === true) return true;
@@ -247,16 +238,7 @@ function round(x: number, decimals: number): number {
   return Math.round(x * f) / f;
 }
 
-/** A progress bar on stderr (only used when stderr is a terminal; loaded on demand). */
-async function progressBar(io: CliIo, total: number) {
-  const { default: cliProgress } = await import('cli-progress');
-  const bar = new cliProgress.SingleBar({
-    stream: io.stderr as NodeJS.WritableStream,
-    format: 'simulating [{bar}] {value}/{total} frames  {percentage}%  ETA {eta_formatted}',
-    hideCursor: true,
-    clearOnComplete: true,
-    fps: 10,
-  }, cliProgress.Presets.shades_classic);
-  bar.start(total, 0);
-  return bar;
+/** A progress bar on stderr (only used when stderr is a terminal). */
+function progressBar(io: CliIo, total: number) {
+  return startProgressBar(io, total, 'simulating [{bar}] {value}/{total} frames  {percentage}%  ETA {eta_formatted}');
 }
