@@ -8,22 +8,12 @@ import {
 } from "../abi/layout";
 import { radixSortU64 } from "../util/radix-sort";
 import { ufInit, ufFind, ufUnion } from "../util/union-find";
+import { bitsFor, edgeKey } from "./edge-keys";
 
 /** Scratch bytes mesh_topology needs for a mesh of this size (TypeScript allocates it). */
 export function mesh_topology_scratch_bytes(vertexCount: u32, triangles: u32): f64 {
   // two u64 key buffers (3 per triangle), histogram, parent + per-root counters (u32 per vertex)
   return <f64>triangles * 3 * 16 + 8192 + <f64>vertexCount * 8 + 64;
-}
-
-/** Number of bits needed to represent values < n (at least 1). */
-@inline function bitsFor(n: u32): u32 {
-  return n <= 1 ? 1 : 32 - clz<u32>(n - 1);
-}
-
-/** Edge key: (low index, high index, direction bit), ordered so equal edges are adjacent. */
-@inline function edgeKey(a: u32, b: u32, vertexBits: u32): u64 {
-  let lo = min(a, b), hi = max(a, b);
-  return ((((<u64>lo << vertexBits) | <u64>hi)) << 1) | <u64>(a > b ? 1 : 0);
 }
 
 /**

@@ -9,21 +9,12 @@ import {
 import { radixSortU64 } from "../util/radix-sort";
 import { ufInit, ufFind, ufUnion } from "../util/union-find";
 import { regionStart, regionGrow, regionAdd, regionAddVector, regionFinishCentroid } from "./region";
+import { bitsFor, edgeKey } from "../meshing/edge-keys";
 
 /** Scratch bytes quality_edges needs (TypeScript allocates it). */
 export function quality_edges_scratch_bytes(vertexCount: u32, triangles: u32): f64 {
   // two u64 key buffers (3 per triangle), histogram, union-find parents and loop ids (u32 per vertex)
   return <f64>triangles * 3 * 16 + 8192 + <f64>vertexCount * 8 + 64;
-}
-
-@inline function bitsFor(n: u32): u32 {
-  return n <= 1 ? 1 : 32 - clz<u32>(n - 1);
-}
-
-/** Edge key: (low index, high index, direction bit a > b), so equal edges sort next to each other. */
-@inline function edgeKey(a: u32, b: u32, vertexBits: u32): u64 {
-  let lo = min(a, b), hi = max(a, b);
-  return ((((<u64>lo << vertexBits) | <u64>hi)) << 1) | <u64>(a > b ? 1 : 0);
 }
 
 /** Length of run of equal undirected edges starting at slot i of the sorted keys. */
