@@ -26,12 +26,13 @@ export function icp_projective_accumulate(
   let maxD = <f64>load<f32>(params, ICP_MAX_DISTANCE), minCos = <f64>load<f32>(params, ICP_MIN_NORMAL_COS), huber = <f64>load<f32>(params, ICP_HUBER);
   let maxD2 = maxD * maxD;
   let step = max<u32>(1, stride);
-  // Upper triangle of J^T W J and J^T W r in locals.
-  let a00: f64 = 0, a01: f64 = 0, a02: f64 = 0, a03: f64 = 0, a04: f64 = 0, a05: f64 = 0;
-  let a11: f64 = 0, a12: f64 = 0, a13: f64 = 0, a14: f64 = 0, a15: f64 = 0;
-  let a22: f64 = 0, a23: f64 = 0, a24: f64 = 0, a25: f64 = 0;
-  let a33: f64 = 0, a34: f64 = 0, a35: f64 = 0, a44: f64 = 0, a45: f64 = 0, a55: f64 = 0;
-  let b0: f64 = 0, b1: f64 = 0, b2: f64 = 0, b3: f64 = 0, b4: f64 = 0, b5: f64 = 0;
+  // J^T W J and J^T W r in f64x2 lanes, J = (j0 j1 | j2 nx | ny nz): row i of the upper
+  // triangle is (w J_i) times the pairs from its diagonal on (rNpq holds entries (N, p) and (N, q);
+  // r1_01 also holds the unused (1, 0)). Each entry is the scalar product (w J_i) J_k summed in
+  // pixel order, so the sums are bit-identical to a scalar loop's.
+  let z = f64x2.splat(0);
+  let r0_01 = z, r0_23 = z, r0_45 = z, r1_01 = z, r1_23 = z, r1_45 = z, r2_23 = z, r2_45 = z, r3_23 = z, r3_45 = z, r4_45 = z, r5_45 = z;
+  let b01 = z, b23 = z, b45 = z;
   let res2: f64 = 0, wsum: f64 = 0, inliers: f64 = 0, valid: f64 = 0;
   for (let y: u32 = 0; y < srcH; y += step) {
     for (let x: u32 = 0; x < srcW; x += step) {
@@ -63,14 +64,31 @@ export function icp_projective_accumulate(
       let ar = Math.abs(r);
       let w: f64 = ar <= huber ? 1 : huber / ar;
       let j0 = py * nz - pz * ny, j1 = pz * nx - px * nz, j2 = px * ny - py * nx;
-      a00 += w * j0 * j0; a01 += w * j0 * j1; a02 += w * j0 * j2; a03 += w * j0 * nx; a04 += w * j0 * ny; a05 += w * j0 * nz;
-      a11 += w * j1 * j1; a12 += w * j1 * j2; a13 += w * j1 * nx; a14 += w * j1 * ny; a15 += w * j1 * nz;
-      a22 += w * j2 * j2; a23 += w * j2 * nx; a24 += w * j2 * ny; a25 += w * j2 * nz;
-      a33 += w * nx * nx; a34 += w * nx * ny; a35 += w * nx * nz; a44 += w * ny * ny; a45 += w * ny * nz; a55 += w * nz * nz;
-      b0 += w * j0 * r; b1 += w * j1 * r; b2 += w * j2 * r; b3 += w * nx * r; b4 += w * ny * r; b5 += w * nz * r;
+      let v01 = f64x2(j0, j1), v23 = f64x2(j2, nx), v45 = f64x2(ny, nz);
+      let ws = f64x2.splat(w);
+      let w01 = f64x2.mul(ws, v01), w23 = f64x2.mul(ws, v23), w45 = f64x2.mul(ws, v45);
+      let s0 = f64x2.splat(f64x2.extract_lane(w01, 0)), s1 = f64x2.splat(f64x2.extract_lane(w01, 1));
+      let s2 = f64x2.splat(f64x2.extract_lane(w23, 0)), s3 = f64x2.splat(f64x2.extract_lane(w23, 1));
+      let s4 = f64x2.splat(f64x2.extract_lane(w45, 0)), s5 = f64x2.splat(f64x2.extract_lane(w45, 1));
+      r0_01 = f64x2.add(r0_01, f64x2.mul(s0, v01)); r0_23 = f64x2.add(r0_23, f64x2.mul(s0, v23)); r0_45 = f64x2.add(r0_45, f64x2.mul(s0, v45));
+      r1_01 = f64x2.add(r1_01, f64x2.mul(s1, v01)); r1_23 = f64x2.add(r1_23, f64x2.mul(s1, v23)); r1_45 = f64x2.add(r1_45, f64x2.mul(s1, v45));
+      r2_23 = f64x2.add(r2_23, f64x2.mul(s2, v23)); r2_45 = f64x2.add(r2_45, f64x2.mul(s2, v45));
+      r3_23 = f64x2.add(r3_23, f64x2.mul(s3, v23)); r3_45 = f64x2.add(r3_45, f64x2.mul(s3, v45));
+      r4_45 = f64x2.add(r4_45, f64x2.mul(s4, v45)); r5_45 = f64x2.add(r5_45, f64x2.mul(s5, v45));
+      let rs = f64x2.splat(r);
+      b01 = f64x2.add(b01, f64x2.mul(w01, rs)); b23 = f64x2.add(b23, f64x2.mul(w23, rs)); b45 = f64x2.add(b45, f64x2.mul(w45, rs));
       res2 += w * r * r; wsum += w; inliers++;
     }
   }
+  let a00 = f64x2.extract_lane(r0_01, 0), a01 = f64x2.extract_lane(r0_01, 1), a02 = f64x2.extract_lane(r0_23, 0);
+  let a03 = f64x2.extract_lane(r0_23, 1), a04 = f64x2.extract_lane(r0_45, 0), a05 = f64x2.extract_lane(r0_45, 1);
+  let a11 = f64x2.extract_lane(r1_01, 1), a12 = f64x2.extract_lane(r1_23, 0), a13 = f64x2.extract_lane(r1_23, 1);
+  let a14 = f64x2.extract_lane(r1_45, 0), a15 = f64x2.extract_lane(r1_45, 1);
+  let a22 = f64x2.extract_lane(r2_23, 0), a23 = f64x2.extract_lane(r2_23, 1), a24 = f64x2.extract_lane(r2_45, 0), a25 = f64x2.extract_lane(r2_45, 1);
+  let a33 = f64x2.extract_lane(r3_23, 1), a34 = f64x2.extract_lane(r3_45, 0), a35 = f64x2.extract_lane(r3_45, 1);
+  let a44 = f64x2.extract_lane(r4_45, 0), a45 = f64x2.extract_lane(r4_45, 1), a55 = f64x2.extract_lane(r5_45, 1);
+  let b0 = f64x2.extract_lane(b01, 0), b1 = f64x2.extract_lane(b01, 1), b2 = f64x2.extract_lane(b23, 0);
+  let b3 = f64x2.extract_lane(b23, 1), b4 = f64x2.extract_lane(b45, 0), b5 = f64x2.extract_lane(b45, 1);
   let a = acc + ACC_ATA;
   store<f64>(a, load<f64>(a) + a00); store<f64>(a, load<f64>(a, 8) + a01, 8); store<f64>(a, load<f64>(a, 16) + a02, 16);
   store<f64>(a, load<f64>(a, 24) + a03, 24); store<f64>(a, load<f64>(a, 32) + a04, 32); store<f64>(a, load<f64>(a, 40) + a05, 40);
