@@ -252,5 +252,10 @@ describe('readDataset rejects', () => {
     // A checksum mismatch is found when verifying.
     await put({ ...manifest, sha256: { 'depth/00000.png': '0'.repeat(64) } });
     await expectRejects((await readDataset(dir, { verifyChecksums: true })).frame(0), 'MALFORMED_INPUT', { file: join(dir, 'depth', '00000.png') });
+    // Regression: with the colour file failing too, the error names the depth file every time
+    // (the three files are read in parallel; the first to fail used to win, seen in CI).
+    await put({ ...manifest, sha256: { 'depth/00000.png': '0'.repeat(64), 'color/00000.png': '0'.repeat(64) } });
+    const verified = await readDataset(dir, { verifyChecksums: true });
+    for (let k = 0; k < 20; k++) await expectRejects(verified.frame(0), 'MALFORMED_INPUT', { file: join(dir, 'depth', '00000.png') });
   });
 });

@@ -112,11 +112,16 @@ export class RgbdDataset {
     const { width, height } = this.intrinsics;
     const colourPath = this.files.colour?.[index];
     const nirPath = this.files.nir?.[index];
-    const [depthBytes, colourBytes, nirBytes] = await Promise.all([
+    // Read in parallel; on failure report the first file in depth, colour, NIR order (not the
+    // first read to fail, which would depend on timing).
+    const settled = await Promise.allSettled([
       this.#read(this.files.depth[index]),
       colourPath ? this.#read(colourPath) : undefined,
       nirPath ? this.#read(nirPath) : undefined,
     ]);
+    for (const r of settled) if (r.status === 'rejected') throw r.reason;
+    const value = (i: number) => (settled[i] as PromiseFulfilledResult<Uint8Array | undefined>).value;
+    const depthBytes = value(0)!, colourBytes = value(1), nirBytes = value(2);
     const frame: DatasetFrame = {
       index,
       depth: decodeDatasetPng(depthBytes, { kind: 'depth', width, height, file: this.files.depth[index] }),
