@@ -13,10 +13,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { Bench } from 'tinybench';
 import { createEngine, createScanSession } from '../dist/index.js';
 import { createWorkerEngine } from '../dist/worker/index.js';
 import { ms, pct, ratio, table } from './support/format.js';
+import { measureInterleaved } from './support/measure.js';
 import { wavyGrid } from './support/meshes.js';
 
 export const name = 'worker';
@@ -42,47 +42,6 @@ let sink = 0;
 
 function check(condition, message) {
   if (!condition) throw new Error(`worker bench: sanity check failed: ${message}`);
-}
-
-const gc = typeof globalThis.gc === 'function' ? globalThis.gc : () => {};
-
-function quantile(sorted, q) {
-  const at = (sorted.length - 1) * q;
-  const lo = Math.floor(at), hi = Math.ceil(at);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
-}
-
-/**
- * Async tasks `{ id, fn, beforeEach? }` interleaved over `rounds` rounds (order reversed every
- * other round), samples pooled, median reported (the conventions of support/measure.js, for
- * Promise-returning tasks; `beforeEach` is not timed).
- */
-async function measureAsync(tasks, { rounds, timeMs, minIterations }, onRound) {
-  const pooled = new Map(tasks.map((t) => [t.id, []]));
-  const roundMedians = new Map(tasks.map((t) => [t.id, []]));
-  for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({
-      time: timeMs, iterations: minIterations, warmup: true, warmupIterations: 2, warmupTime: 20,
-      retainSamples: true, throws: true, setup: () => gc(),
-    });
-    for (const t of round % 2 === 0 ? tasks : [...tasks].reverse()) bench.add(t.id, t.fn, { async: true, beforeEach: t.beforeEach });
-    await bench.run();
-    for (const task of bench.tasks) {
-      const r = task.result;
-      if (r.state !== 'completed') throw new Error(`bench task ${task.name} ended in state ${r.state}: ${r.error?.message ?? ''}`);
-      pooled.get(task.name).push(...r.latency.samples);
-      roundMedians.get(task.name).push(r.latency.p50);
-    }
-    onRound(round);
-  }
-  const out = {};
-  for (const t of tasks) {
-    const s = pooled.get(t.id).sort((a, b) => a - b);
-    const rm = roundMedians.get(t.id);
-    const median = quantile(s, 0.5);
-    out[t.id] = { median_ms: median, p25_ms: quantile(s, 0.25), p75_ms: quantile(s, 0.75), n: s.length, spread_pct: ((Math.max(...rm) - Math.min(...rm)) / median) * 100 };
-  }
-  return out;
 }
 
 const bytesOf = (x) => Object.values(x).reduce((n, a) => n + a.byteLength, 0);
@@ -155,7 +114,7 @@ export async function run(ctx = {}) {
       { id: 'write_stl/copy', fn: async () => { sink += (await copying.writeMesh(grid, { format: 'stl' })).length; } },
     ];
     const started = performance.now();
-    const stats = await measureAsync(tasks, { rounds, timeMs, minIterations: 5 },
+    const stats = await measureInterleaved(tasks.map((t) => ({ ...t, async: true })), { rounds, timeMs, minIterations: 5, warmupIterations: 2, warmupTimeMs: 20 },
       (r) => log(`worker: round ${r + 1}/${rounds} done (${((performance.now() - started) / 1000).toFixed(1)} s)`));
     const row = (label, key, inProcess) => ({
       label,

@@ -28,7 +28,9 @@ function quantile(sorted, q) {
 }
 
 /**
- * Runs `tasks` (an array of `{ id, fn }`, fn synchronous) interleaved over `rounds` rounds.
+ * Runs `tasks` (an array of `{ id, fn, async?, beforeEach? }`: fn synchronous unless `async` is
+ * true, when its Promise is awaited; `beforeEach` runs untimed before each call) interleaved over
+ * `rounds` rounds.
  * `onRound(round)` is called after each round (for progress). Returns
  * `{ [id]: { median_ms, p25_ms, p75_ms, min_ms, max_ms, n, round_medians_ms, spread_pct } }`,
  * where spread_pct = (max - min) / median of the per-round medians, in percent.
@@ -51,7 +53,7 @@ export async function measureInterleaved(tasks, options = {}, onRound = () => {}
       setup: () => gc(),
     });
     const order = round % 2 === 0 ? tasks : [...tasks].reverse();
-    for (const t of order) bench.add(t.id, t.fn, { async: false });
+    for (const t of order) bench.add(t.id, t.fn, { async: t.async === true, ...(t.beforeEach ? { beforeEach: t.beforeEach } : {}) });
     await bench.run();
     for (const task of bench.tasks) {
       const r = task.result;
