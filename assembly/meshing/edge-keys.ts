@@ -12,3 +12,11 @@
   let lo = min(a, b), hi = max(a, b);
   return ((((<u64>lo << vertexBits) | <u64>hi)) << 1) | <u64>(a > b ? 1 : 0);
 }
+
+/** Writes the keys of triangle t's three edges (a b, b c, c a) to slots 3t .. 3t + 2 of `keys` (u64 each). */
+@inline export function storeTriangleEdgeKeys(keys: usize, t: u32, a: u32, b: u32, c: u32, vertexBits: u32): void {
+  let k = keys + <usize>t * 24;
+  store<u64>(k, edgeKey(a, b, vertexBits));
+  store<u64>(k, edgeKey(b, c, vertexBits), 8);
+  store<u64>(k, edgeKey(c, a, vertexBits), 16);
+}

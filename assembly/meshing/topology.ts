@@ -8,7 +8,7 @@ import {
 } from "../abi/layout";
 import { radixSortU64 } from "../util/radix-sort";
 import { ufInit, ufFind, ufUnion } from "../util/union-find";
-import { bitsFor, edgeKey } from "./edge-keys";
+import { bitsFor, storeTriangleEdgeKeys } from "./edge-keys";
 
 /** Scratch bytes mesh_topology needs for a mesh of this size (TypeScript allocates it). */
 export function mesh_topology_scratch_bytes(vertexCount: u32, triangles: u32): f64 {
@@ -40,10 +40,7 @@ export function mesh_topology(positions: usize, vertexCount: u32, indices: usize
   for (let t: u32 = 0; t < triangles; t++) {
     let ip = indices + <usize>t * 12;
     let a = load<u32>(ip), b = load<u32>(ip, 4), c = load<u32>(ip, 8);
-    let k = keys + <usize>t * 24;
-    store<u64>(k, edgeKey(a, b, vertexBits));
-    store<u64>(k, edgeKey(b, c, vertexBits), 8);
-    store<u64>(k, edgeKey(c, a, vertexBits), 16);
+    storeTriangleEdgeKeys(keys, t, a, b, c, vertexBits);
     let pa = positions + <usize>a * 12, pb = positions + <usize>b * 12, pc = positions + <usize>c * 12;
     let ax = <f64>load<f32>(pa), ay = <f64>load<f32>(pa, 4), az = <f64>load<f32>(pa, 8);
     let bx = <f64>load<f32>(pb), by = <f64>load<f32>(pb, 4), bz = <f64>load<f32>(pb, 8);

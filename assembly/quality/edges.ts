@@ -9,7 +9,7 @@ import {
 import { radixSortU64 } from "../util/radix-sort";
 import { ufInit, ufFind, ufUnion } from "../util/union-find";
 import { regionStart, regionGrow, regionAdd, regionAddVector, regionFinishCentroid } from "./region";
-import { bitsFor, edgeKey } from "../meshing/edge-keys";
+import { bitsFor, storeTriangleEdgeKeys } from "../meshing/edge-keys";
 
 /** Scratch bytes quality_edges needs (TypeScript allocates it). */
 export function quality_edges_scratch_bytes(vertexCount: u32, triangles: u32): f64 {
@@ -56,10 +56,7 @@ export function quality_edges(
   for (let t: u32 = 0; t < triangles; t++) {
     let ip = indices + <usize>t * 12;
     let a = load<u32>(ip), b = load<u32>(ip, 4), c = load<u32>(ip, 8);
-    let k = keys + <usize>t * 24;
-    store<u64>(k, edgeKey(a, b, vertexBits));
-    store<u64>(k, edgeKey(b, c, vertexBits), 8);
-    store<u64>(k, edgeKey(c, a, vertexBits), 16);
+    storeTriangleEdgeKeys(keys, t, a, b, c, vertexBits);
   }
   let sorted = radixSortU64(keys, tmp, slots, vertexBits * 2 + 1, histogram);
   let lowMask: u64 = (<u64>1 << vertexBits) - 1;
