@@ -177,8 +177,8 @@ function chunkColours(c: Chunk): Uint8Array {
  */
 const pendingUpdates = new Map<string, MeshChunkUpdate>();
 const APPLY_BUDGET_MS = 6;
-/** New triangles one render may upload to the GPU (a software GL spends ~0.5 ms per thousand). */
-const UPLOAD_BUDGET_TRIANGLES = 40_000;
+/** New triangles one render may upload to the GPU (a software GL spends ~0.5 ms per thousand; at 40,000 a first render plus its paint reached 51 ms once in CI). */
+const UPLOAD_BUDGET_TRIANGLES = 20_000;
 let trianglesSinceRender = 0;
 function queueUpdates(updates: MeshChunkUpdate[]): void {
   for (const u of updates) { pendingUpdates.delete(u.key); pendingUpdates.set(u.key, u); }
